@@ -1,0 +1,34 @@
+using Bot.Chat;
+using Bot.Data;
+using Bot.Local;
+using Bot.Roi;
+
+namespace Bot;
+
+/// <summary>Composition only: each area adds its services and maps its endpoints.</summary>
+internal static class BotHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddData();
+        builder.AddRoi();
+        builder.AddChat();
+        builder.AddLocalChat();
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());
+
+        app.MapLocalChat();
+        return app;
+    }
+}

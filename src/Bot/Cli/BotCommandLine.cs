@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Bot.Chat;
+
+namespace Bot.Cli;
+
+/// <summary>
+/// The executable's verbs. Unrecognised `--key=value` tokens pass through to the host configuration, which is also
+/// how WebApplicationFactory hands its settings to the app in tests.
+/// </summary>
+internal static class BotCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("ROI bot: AI cost per task against human cost per task, in chat. With no verb it serves.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((result, token) => ServeAsync(result, token));
+
+        var serve = new Command("serve", "Run the bot: local chat page, HTTP API, and the Slack and Teams endpoints that are configured.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        serve.SetAction((result, token) => ServeAsync(result, token));
+        root.Subcommands.Add(serve);
+
+        var askText = new Argument<string[]>("text") { Description = "What you would type in chat, for example: roi meeting-summary" , Arity = ArgumentArity.OneOrMore };
+        var ask = new Command("ask", "Ask the bot once and print its answer as plain text.") { askText };
+        ask.TreatUnmatchedTokensAsErrors = false;
+        ask.SetAction(async (result, token) =>
+        {
+            await using var app = BotHost.Build(HostArguments(result));
+            var dispatcher = app.Services.GetRequiredService<ChatDispatcher>();
+            var context = new CommandContext(new ChatAddress("local", "cli"), Environment.UserName, Environment.UserName);
+            var reply = await dispatcher.HandleAsync(context, string.Join(' ', result.GetValue(askText) ?? []), token);
+            Console.Out.Write(PlainTextRenderer.Render(reply));
+            return reply.IsError ? 2 : 0;
+        });
+        root.Subcommands.Add(ask);
+
+        foreach (var command in CliVerbs.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    private static async Task<int> ServeAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        await using var app = BotHost.Build(HostArguments(result));
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+
+    /// <summary>The tokens no verb claimed, such as --Storage:Path=x or --urls=..., for the host's configuration.</summary>
+    internal static string[] HostArguments(ParseResult result) => [.. result.UnmatchedTokens];
+}

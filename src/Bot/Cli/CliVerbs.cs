@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Bot.Cli;
+
+/// <summary>The verbs other areas contribute (import, demo, keys): each adds its command here.</summary>
+internal static partial class CliVerbs
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
