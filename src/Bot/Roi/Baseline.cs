@@ -36,4 +36,7 @@ internal sealed record Baseline(
     /// <summary>The baseline in effect at <paramref name="instant"/>: the latest that started before it.</summary>
     public static Baseline? InEffect(IEnumerable<Baseline> history, DateTimeOffset instant) =>
         history.Where(b => b.EffectiveFrom < instant).OrderBy(b => b.EffectiveFrom).ThenBy(b => b.SetAt).LastOrDefault();
+
+    /// <summary>The baseline in effect now, including one that starts at this very instant.</summary>
+    public static Baseline? Current(IEnumerable<Baseline> history, DateTimeOffset now) => InEffect(history, now.AddTicks(1));
 }

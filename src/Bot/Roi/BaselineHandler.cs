@@ -144,7 +144,7 @@ internal sealed class BaselineHandler(BaselineStore store, ReportingClock clock)
             };
         }
 
-        var current = Baseline.InEffect(history, clock.UtcNow) ?? history[^1];
+        var current = Baseline.Current(history, clock.UtcNow) ?? history[^1];
         var rows = history.Reverse().Select(b => (IReadOnlyList<string>)
         [
             b.EffectiveFrom == DateTimeOffset.UnixEpoch ? "always" : clock.LocalDay(b.EffectiveFrom).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),

@@ -26,8 +26,8 @@ internal sealed class FeaturesHandler(BaselineStore store, ReportingClock clock)
         var now = clock.UtcNow;
         var rows = names.Select(name =>
         {
-            var baseline = Baseline.InEffect(baselines[name], now);
-            var overhead = Overhead.InEffect(overheads[name], now);
+            var baseline = Baseline.Current(baselines[name], now);
+            var overhead = Overhead.Current(overheads[name], now);
             return (IReadOnlyList<string>)
             [
                 name,

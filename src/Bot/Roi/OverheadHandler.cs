@@ -24,7 +24,7 @@ internal sealed class OverheadHandler(BaselineStore store, ReportingClock clock)
         var history = (await store.AllOverheadsAsync(cancellationToken))[feature].ToList();
         if (arguments.Count == 1)
         {
-            var current = Overhead.InEffect(history, clock.UtcNow);
+            var current = Overhead.Current(history, clock.UtcNow);
             return new Reply($"Overhead of {feature}")
             {
                 Body = [current is null ? "None set." : $"{Money.Format(current.MonthlyAmount)}/month, set by {current.SetBy} on {clock.LocalDay(current.SetAt):yyyy-MM-dd}."],

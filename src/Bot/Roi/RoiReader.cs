@@ -108,9 +108,26 @@ internal sealed class RoiReader(Database database, BaselineStore baselines)
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed record UsageRow(string Feature, string Model, long Records, long InputTokens, long CachedInputTokens, long CacheWriteTokens, long OutputTokens, long CostNanos, long UnpricedRecords);
+    // Property classes, not positional records: SQLite reports no column types for aggregates over no rows.
+    private sealed class UsageRow
+    {
+        public string Feature { get; init; } = string.Empty;
+        public string Model { get; init; } = string.Empty;
+        public long Records { get; init; }
+        public long InputTokens { get; init; }
+        public long CachedInputTokens { get; init; }
+        public long CacheWriteTokens { get; init; }
+        public long OutputTokens { get; init; }
+        public long CostNanos { get; init; }
+        public long UnpricedRecords { get; init; }
+    }
 
-    private sealed record TaskRow(string Feature, long Succeeded, long Failed);
+    private sealed class TaskRow
+    {
+        public string Feature { get; init; } = string.Empty;
+        public long Succeeded { get; init; }
+        public long Failed { get; init; }
+    }
 }
 
 /// <summary>Everything about one period: a row per feature, usage per model, and the baselines behind them.</summary>

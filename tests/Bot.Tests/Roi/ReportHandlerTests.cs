@@ -1,0 +1,117 @@
+using Bot.Tests.Chat;
+
+namespace Bot.Tests.Roi;
+
+public sealed class ReportHandlerTests
+{
+    private static async Task<BotApplication> SeedAsync()
+    {
+        var app = new BotApplication();
+        await RollupSeed.UsageAsync(app, "support-classification", "2026-11-10", 1.50m);
+        await RollupSeed.TasksAsync(app, "support-classification", "2026-11", 50_000);
+        await RollupSeed.UsageAsync(app, "meeting-summary", "2026-11-12", 16m, model: "claude-3-5-haiku");
+        await RollupSeed.TasksAsync(app, "meeting-summary", "2026-11", 2_000);
+        await RollupSeed.UsageAsync(app, "invoice-extraction", "2026-11-20", 250m);
+        await RollupSeed.TasksAsync(app, "invoice-extraction", "2026-11", 5_000);
+        await app.AskAsync("roi baseline support-classification 2m @ $50/h");
+        await app.AskAsync("roi baseline meeting-summary 20m @ $50/h");
+        await app.AskAsync("roi baseline invoice-extraction 4m @ $50/h");
+        return app;
+    }
+
+    [Fact]
+    public async Task Roi_LastCompleteMonth_ShowsSeedTable()
+    {
+        using var app = await SeedAsync();
+
+        var reply = await app.AskAsync("roi");
+
+        Assert.Equal("AI ROI by feature — November 2026", reply.Title);
+        var table = Assert.Single(reply.Tables);
+        Assert.Equal(["invoice-extraction", "5,000", "$0.05", "$3.33", "66.7x", "$16,416.67"], table.Rows[0]);
+        Assert.Equal(["meeting-summary", "2,000", "$0.008", "$16.67", "2,083x", "$33,317.33"], table.Rows[1]);
+        Assert.Equal(["support-classification", "50,000", "$0.00003", "$1.67", "55,556x", "$83,331.83"], table.Rows[2]);
+        Assert.Equal("$133,065.83", table.Totals![5]);
+        Assert.Empty(reply.Highlights);
+    }
+
+    [Fact]
+    public async Task Roi_Feature_ShowsRowTrendModelsAndBasis()
+    {
+        using var app = await SeedAsync();
+
+        var reply = await app.AskAsync("roi Meeting-Summary");
+
+        Assert.Equal("meeting-summary — November 2026", reply.Title);
+        Assert.Equal(3, reply.Tables.Count);
+        Assert.Equal(["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"], reply.Tables[1].Rows.Select(r => r[0]));
+        Assert.Equal("2,083x", reply.Tables[1].Rows[5][4]);
+        Assert.Equal("claude-3-5-haiku", reply.Tables[2].Rows[0][0]);
+        Assert.Contains(reply.Body, line => line.StartsWith("Baseline: 20 min @ $50.00/h = $16.67/task, set by alice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Roi_UnknownFeature_SuggestsClosest()
+    {
+        using var app = await SeedAsync();
+
+        var reply = await app.AskAsync("roi meeting-sumary");
+
+        Assert.True(reply.IsError);
+        Assert.Contains("Did you mean `meeting-summary`?", reply.Text());
+    }
+
+    [Theory]
+    [InlineData("roi 2026-13")]
+    [InlineData("roi meeting-summary 2026-Q7")]
+    [InlineData("roi meeting-summary yesterday")]
+    public async Task Roi_BadPeriod_RefusedWithForms(string text)
+    {
+        using var app = await SeedAsync();
+        var reply = await app.AskAsync(text);
+        Assert.True(reply.IsError);
+        Assert.Contains("2026-Q3", reply.Text());
+    }
+
+    [Fact]
+    public async Task Roi_Quarter_SumsItsMonths()
+    {
+        using var app = await SeedAsync();
+        await RollupSeed.UsageAsync(app, "meeting-summary", "2026-10-03", 4m, model: "claude-3-5-haiku");
+        await RollupSeed.TasksAsync(app, "meeting-summary", "2026-10", 500);
+
+        var reply = await app.AskAsync("roi 2026-Q4");
+
+        var row = reply.Tables[0].Rows.Single(r => r[0] == "meeting-summary");
+        Assert.Equal("2,500", row[1]);
+        Assert.Equal("$0.008", row[2]);
+        Assert.Equal("Quarterly savings", reply.Tables[0].Columns[5].Header);
+    }
+
+    [Fact]
+    public async Task Roi_FlagsNoBaselineNoTasksUnpricedNegative()
+    {
+        using var app = new BotApplication();
+        await RollupSeed.UsageAsync(app, "new-feature", "2026-11-02", 3m);
+        await RollupSeed.UsageAsync(app, "mystery", "2026-11-02", 0m, model: "acme-llm-9", unpriced: 4, input: 5000, output: 500);
+        await RollupSeed.TasksAsync(app, "mystery", "2026-11", 10);
+        await RollupSeed.UsageAsync(app, "costly", "2026-11-02", 500m);
+        await RollupSeed.TasksAsync(app, "costly", "2026-11", 100);
+        await app.AskAsync("roi baseline costly 1m @ $60/h");
+
+        var text = (await app.AskAsync("roi")).Text();
+
+        Assert.Contains("costly: negative ROI — AI cost $5.00/task is at or above the human $1.00/task. Optimize or cut.", text);
+        Assert.Contains("new-feature: $3.00 of AI usage but no tasks completed in 2026-11.", text);
+        Assert.Contains("mystery: no baseline", text);
+        Assert.Contains("Unpriced model acme-llm-9: 4 records, 5,500 tokens (mystery)", text);
+    }
+
+    [Fact]
+    public async Task Roi_Empty_ExplainsHowToStart()
+    {
+        using var app = new BotApplication();
+        var reply = await app.AskAsync("roi");
+        Assert.Contains("No features yet", reply.Text());
+    }
+}
