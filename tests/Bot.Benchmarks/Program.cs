@@ -1,0 +1,13 @@
+// Measured numbers for the README, not timed unit tests. Run in Release:
+//   dotnet run -c Release --project tests/Bot.Benchmarks -- <benchmark> [options]
+var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Bot.Benchmarks <{string.Join('|', benchmarks.Keys)}> [options]");
+    return 2;
+}
+
+return await run(args[1..]);
