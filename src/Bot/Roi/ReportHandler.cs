@@ -65,6 +65,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
 
         return new Reply(title)
         {
+            Body = [RoiTables.Summary(data.Rows)],
             Tables = [RoiTables.Table(data.Rows, period)],
             Highlights = RoiTables.Highlights(data),
             Footnote = Footnote(period),

@@ -22,10 +22,17 @@ internal static class RoiTables
         if (withTotals && rows.Count > 1)
         {
             var savings = rows.Where(r => r.Savings.HasValue).Sum(r => r.Savings!.Value);
-            totals = ["Total", Money.FormatCount(rows.Sum(r => r.SucceededTasks)), Money.Format(rows.Sum(r => r.TotalAiCost)) + " AI", string.Empty, string.Empty, Money.Format(savings)];
+            totals = ["Total", Money.FormatCount(rows.Sum(r => r.SucceededTasks)), string.Empty, string.Empty, string.Empty, Money.Format(savings)];
         }
 
         return new ReplyTable(columns, cells) { Totals = totals };
+    }
+
+    /// <summary>One line under the table: what the period's AI work cost against the human work it replaced.</summary>
+    public static string Summary(IReadOnlyList<RoiRow> rows)
+    {
+        var human = rows.Where(r => r.HumanCostPerTask.HasValue).Sum(r => r.SucceededTasks * r.HumanCostPerTask!.Value);
+        return $"AI cost {Money.Format(rows.Sum(r => r.TotalAiCost))} (API + overhead) against {Money.Format(human)} of human work.";
     }
 
     public static IReadOnlyList<string> Cells(RoiRow row) =>

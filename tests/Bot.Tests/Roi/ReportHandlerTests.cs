@@ -31,7 +31,8 @@ public sealed class ReportHandlerTests
         Assert.Equal(["invoice-extraction", "5,000", "$0.05", "$3.33", "66.7x", "$16,416.67"], table.Rows[0]);
         Assert.Equal(["meeting-summary", "2,000", "$0.008", "$16.67", "2,083x", "$33,317.33"], table.Rows[1]);
         Assert.Equal(["support-classification", "50,000", "$0.00003", "$1.67", "55,556x", "$83,331.83"], table.Rows[2]);
-        Assert.Equal("$133,065.83", table.Totals![5]);
+        Assert.Equal(["Total", "57,000", "", "", "", "$133,065.83"], table.Totals);
+        Assert.Equal("AI cost $267.50 (API + overhead) against $133,333.33 of human work.", Assert.Single(reply.Body));
         Assert.Empty(reply.Highlights);
     }
 
