@@ -2,6 +2,7 @@ using Bot.Chat;
 using Bot.Data;
 using Bot.Local;
 using Bot.Roi;
+using Bot.Teams;
 
 namespace Bot;
 
@@ -24,11 +25,13 @@ internal static class BotHost
         builder.AddRoi();
         builder.AddChat();
         builder.AddLocalChat();
+        builder.AddTeams();
 
         var app = builder.Build();
         app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());
 
         app.MapLocalChat();
+        app.MapTeams();
         return app;
     }
 }

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Text.Json;
+using Bot.Chat;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+
+namespace Bot.Teams;
+
+/// <summary>The Microsoft Teams channel over the Bot Framework protocol: `POST /api/messages` in, Bot Connector REST out.</summary>
+internal static class TeamsChat
+{
+    public const string Platform = "teams";
+
+    public const string OpenIdHttpClientName = "Teams.OpenId";
+
+    private const long MaxActivityBytes = 256 * 1024;
+
+    public static void AddTeams(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
+        if (!builder.Configuration.GetValue<bool>($"{TeamsOptions.Section}:{nameof(TeamsOptions.Enabled)}"))
+        {
+            return;
+        }
+
+        builder.Services.AddHttpClient(OpenIdHttpClientName);
+        builder.Services.AddSingleton<IConfigurationManager<BotFrameworkSigningKeys>>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<TeamsOptions>>().Value;
+            var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(OpenIdHttpClientName);
+            return new ConfigurationManager<BotFrameworkSigningKeys>(options.OpenIdMetadataUrl, new BotFrameworkSigningKeysRetriever(), new HttpDocumentRetriever(http) { RequireHttps = true })
+            {
+                // protocols.md B2: refresh at least daily, and (rate-limited) when a token names an unknown key.
+                AutomaticRefreshInterval = TimeSpan.FromHours(24),
+                RefreshInterval = TimeSpan.FromMinutes(5),
+            };
+        });
+        builder.Services.AddSingleton<TeamsTokenValidator>();
+        builder.Services.AddSingleton<TeamsStore>();
+        builder.Services.AddSingleton<BotTokenProvider>();
+        builder.Services.AddSingleton<TeamsConnector>();
+        builder.Services.AddSingleton<TeamsMessenger>();
+        builder.Services.AddSingleton<TeamsInbox>();
+        builder.Services.AddSingleton<IChatSender, TeamsChatSender>();
+        builder.Services.AddHostedService<TeamsActivityWorker>();
+        builder.Services.AddTransient<TeamsAuthorizationHandler>();
+
+        builder.Services.AddHttpClient(BotTokenProvider.HttpClientName).AddStandardResilienceHandler(ConfigureRetries);
+
+        // Retries outside, token inside: every attempt carries a current token, and the trust check runs on each.
+        builder.Services.AddHttpClient(TeamsConnector.HttpClientName)
+            .AddStandardResilienceHandler(ConfigureRetries)
+            .Services.AddHttpClient(TeamsConnector.HttpClientName)
+            .AddHttpMessageHandler<TeamsAuthorizationHandler>();
+    }
+
+    /// <summary>protocols.md B3: 429 (honouring Retry-After), 412 and 5xx are retried, a bounded number of times.</summary>
+    private static void ConfigureRetries(HttpStandardResilienceOptions options)
+    {
+        options.Retry.MaxRetryAttempts = 4;
+        options.Retry.ShouldRetryAfterHeader = true;
+        options.Retry.ShouldHandle = args => ValueTask.FromResult(
+            HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Outcome.Result?.StatusCode == HttpStatusCode.PreconditionFailed);
+    }
+
+    public static void MapTeams(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<TeamsOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        if (options.DevelopmentMode)
+        {
+            app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsChat))
+                .LogWarning("Teams development mode is on: /api/messages accepts requests without a token. Never use it outside a developer machine.");
+        }
+
+        app.MapPost("/api/messages", ReceiveAsync);
+    }
+
+    /// <summary>Verify, then take the activity once and ack at once; the answer is posted from the background.</summary>
+    internal static async Task<IResult> ReceiveAsync(
+        HttpContext http,
+        TeamsTokenValidator validator,
+        TeamsStore store,
+        TeamsInbox inbox,
+        IOptions<TeamsOptions> teamsOptions,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var options = teamsOptions.Value;
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (!options.DevelopmentMode && string.IsNullOrWhiteSpace(authorization))
+        {
+            return Results.Problem(statusCode: 401, title: "Missing token", detail: "Bot Framework requests carry Authorization: Bearer <token>.");
+        }
+
+        if (http.Request.ContentLength > MaxActivityBytes)
+        {
+            return Results.Problem(statusCode: 413, title: "Activity too large");
+        }
+
+        TeamsActivity? activity;
+        try
+        {
+            activity = await JsonSerializer.DeserializeAsync<TeamsActivity>(http.Request.Body, TeamsActivity.Json, cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            return Results.Problem(statusCode: 400, title: "Malformed activity", detail: $"line {exception.LineNumber + 1}, field {exception.Path}: {exception.Message}");
+        }
+
+        if (activity is null)
+        {
+            return Results.Problem(statusCode: 400, title: "Malformed activity", detail: "The body is not an activity object.");
+        }
+
+        if (!options.DevelopmentMode)
+        {
+            var auth = await validator.ValidateAsync(authorization, activity, cancellationToken);
+            if (auth == TeamsAuthResult.KeysUnavailable)
+            {
+                return Results.Problem(statusCode: 503, title: "Cannot verify requests right now");
+            }
+
+            if (auth != TeamsAuthResult.Valid)
+            {
+                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: auth.ToString());
+            }
+        }
+
+        var missing = MissingField(activity);
+        if (missing is not null)
+        {
+            return Results.Problem(statusCode: 400, title: "Incomplete activity", detail: $"field {missing} is required.");
+        }
+
+        if (!options.DevelopmentMode)
+        {
+            if (!options.IsTenantAllowed(activity.TenantId))
+            {
+                loggers.CreateLogger(typeof(TeamsChat)).LogWarning("Teams request refused: tenant {TenantId} is not allowed", activity.TenantId);
+                return Results.Problem(statusCode: 403, title: "Tenant not allowed");
+            }
+
+            // Only now has the service URL arrived in a validated token: from here on the bot may send its token there.
+            await store.TrustServiceUrlAsync(activity.ServiceUrl!, cancellationToken);
+        }
+
+        var answers = activity.Type == TeamsActivity.MessageType || (activity.Type == TeamsActivity.ConversationUpdateType && AddsTheBot(activity));
+        if (answers && await store.ClaimActivityAsync(activity.Conversation!.Id!, activity.Id!, cancellationToken))
+        {
+            await inbox.EnqueueAsync(activity, cancellationToken);
+        }
+
+        return Results.Ok();
+    }
+
+    /// <summary>True when the members added to a conversation include the bot itself (the recipient).</summary>
+    internal static bool AddsTheBot(TeamsActivity activity) =>
+        activity.Recipient?.Id is { } botId && (activity.MembersAdded ?? []).Any(member => string.Equals(member.Id, botId, StringComparison.Ordinal));
+
+    private static string? MissingField(TeamsActivity activity)
+    {
+        if (string.IsNullOrWhiteSpace(activity.Type))
+        {
+            return "type";
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.Id))
+        {
+            return "id";
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.ServiceUrl) || !Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var serviceUrl)
+            || (serviceUrl.Scheme != Uri.UriSchemeHttps && serviceUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            return "serviceUrl";
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.Conversation?.Id))
+        {
+            return "conversation.id";
+        }
+
+        return string.IsNullOrWhiteSpace(activity.Recipient?.Id) ? "recipient.id" : null;
+    }
+}

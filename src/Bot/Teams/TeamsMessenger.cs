@@ -1,0 +1,78 @@
+using Bot.Chat;
+
+namespace Bot.Teams;
+
+/// <summary>
+/// Turns a <see cref="Reply"/> into a Teams message and posts it at most once per idempotency key: the key is
+/// claimed in SQLite before the post, so a second instance or a repeat never posts it again, and given back if
+/// the post fails for good (after the HTTP pipeline's retries) so that a later attempt may.
+/// </summary>
+internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store, ILogger<TeamsMessenger> logger)
+{
+    public Task<bool> ReplyAsync(TeamsActivity incoming, Reply reply, CancellationToken cancellationToken)
+    {
+        var conversationId = incoming.Conversation!.Id!;
+        var message = Message(reply) with
+        {
+            From = incoming.Recipient,
+            Recipient = incoming.From,
+            Conversation = new ConversationAccount(conversationId),
+            ReplyToId = incoming.Id,
+        };
+        return PostOnceAsync($"reply:{conversationId}:{incoming.Id}", conversationId,
+            () => connector.ReplyToActivityAsync(incoming.ServiceUrl!, conversationId, incoming.Id!, message, cancellationToken), cancellationToken);
+    }
+
+    public Task<bool> SendAsync(TeamsConversation conversation, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var message = Message(reply) with
+        {
+            From = new ChannelAccount(conversation.BotId, conversation.BotName),
+            Conversation = new ConversationAccount(conversation.ConversationId),
+        };
+        return PostOnceAsync(idempotencyKey, conversation.ConversationId,
+            () => connector.SendToConversationAsync(conversation.ServiceUrl, conversation.ConversationId, message, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The card carries the reply; `summary` is what notifications show; the card's fallbackText is the plain text.</summary>
+    internal static TeamsActivity Message(Reply reply) => new()
+    {
+        Type = TeamsActivity.MessageType,
+        Summary = reply.Title,
+        Attachments = [new ActivityAttachment(AdaptiveCardRenderer.ContentType, AdaptiveCardRenderer.Render(reply))],
+    };
+
+    private async Task<bool> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
+    {
+        if (!await store.ClaimPostAsync(idempotencyKey, conversationId, cancellationToken))
+        {
+            logger.LogInformation("Teams post {Key} was already made; not posting it again", idempotencyKey);
+            return false;
+        }
+
+        try
+        {
+            var activityId = await post();
+            await store.CompletePostAsync(idempotencyKey, activityId, cancellationToken);
+            return true;
+        }
+        catch
+        {
+            await store.ReleasePostAsync(idempotencyKey, CancellationToken.None);
+            throw;
+        }
+    }
+}
+
+/// <summary>Proactive posts (digests) to a conversation the bot stored when it was added there.</summary>
+internal sealed class TeamsChatSender(TeamsStore store, TeamsMessenger messenger) : IChatSender
+{
+    public string Platform => TeamsChat.Platform;
+
+    public async Task SendAsync(string conversationId, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var conversation = await store.FindConversationAsync(conversationId, cancellationToken)
+            ?? throw new InvalidOperationException($"No Teams conversation '{conversationId}' is stored: add the bot to that chat or team first.");
+        await messenger.SendAsync(conversation, reply, "send:" + idempotencyKey, cancellationToken);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Bot.Teams;
+
+internal enum TeamsAuthResult
+{
+    Valid,
+    MissingToken,
+    InvalidToken,
+    NotTeams,
+    MissingEndorsement,
+    ServiceUrlMismatch,
+
+    /// <summary>The signing keys could not be fetched; nothing can be verified, so nothing is accepted.</summary>
+    KeysUnavailable,
+}
+
+/// <summary>
+/// Verifies the Bot Connector's JWT on `POST /api/messages` (protocols.md B2): RS256 only, issuer, audience = the
+/// app id, lifetime with 5 minutes of skew, signed by a key from the Bot Framework JWKS that is endorsed for
+/// `msteams`, and a `serviceurl` claim equal to the activity's serviceUrl. Anything else is refused.
+/// </summary>
+internal sealed class TeamsTokenValidator(
+    IConfigurationManager<BotFrameworkSigningKeys> signingKeys,
+    IOptions<TeamsOptions> options,
+    TimeProvider time,
+    ILogger<TeamsTokenValidator> logger)
+{
+    private const string ServiceUrlClaim = "serviceurl";
+
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
+
+    public async Task<TeamsAuthResult> ValidateAsync(string? authorization, TeamsActivity activity, CancellationToken cancellationToken)
+    {
+        var token = BearerToken(authorization);
+        if (token is null)
+        {
+            return TeamsAuthResult.MissingToken;
+        }
+
+        if (!string.Equals(activity.ChannelId, TeamsActivity.TeamsChannelId, StringComparison.OrdinalIgnoreCase))
+        {
+            return TeamsAuthResult.NotTeams;
+        }
+
+        BotFrameworkSigningKeys keys;
+        var kid = KeyId(token);
+        try
+        {
+            keys = await signingKeys.GetConfigurationAsync(cancellationToken);
+            if (kid is not null && !keys.EndorsementsByKeyId.ContainsKey(kid))
+            {
+                // Keys "may be added at any time": an unknown kid asks for a fresh JWKS (rate-limited by the manager).
+                signingKeys.RequestRefresh();
+                keys = await signingKeys.GetConfigurationAsync(cancellationToken);
+            }
+        }
+        catch (InvalidOperationException exception)
+        {
+            logger.LogError(exception, "Teams request refused: the Bot Framework signing keys could not be read");
+            return TeamsAuthResult.KeysUnavailable;
+        }
+
+        var result = await handler.ValidateTokenAsync(token, Parameters(keys));
+        if (!result.IsValid)
+        {
+            logger.LogWarning("Teams request refused: invalid token ({Reason})", result.Exception?.GetType().Name ?? "unknown");
+            return TeamsAuthResult.InvalidToken;
+        }
+
+        // The kid was covered by the signature; the key it names must be endorsed for this channel.
+        if (kid is null || !keys.EndorsementsByKeyId.TryGetValue(kid, out var endorsements) || !endorsements.Contains(TeamsActivity.TeamsChannelId))
+        {
+            logger.LogWarning("Teams request refused: signing key {KeyId} is not endorsed for msteams", kid);
+            return TeamsAuthResult.MissingEndorsement;
+        }
+
+        var claimed = result.Claims.TryGetValue(ServiceUrlClaim, out var value) ? value as string : null;
+        if (claimed is null || activity.ServiceUrl is null || !SameServiceUrl(claimed, activity.ServiceUrl))
+        {
+            logger.LogWarning("Teams request refused: the token's serviceurl does not match the activity's serviceUrl");
+            return TeamsAuthResult.ServiceUrlMismatch;
+        }
+
+        return TeamsAuthResult.Valid;
+    }
+
+    /// <summary>Teams' service URLs are compared without a trailing slash and without case (as botbuilder does).</summary>
+    internal static bool SameServiceUrl(string a, string b) =>
+        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    private TokenValidationParameters Parameters(BotFrameworkSigningKeys keys)
+    {
+        var appId = options.Value.AppId;
+        return new TokenValidationParameters
+        {
+            ValidIssuer = TeamsOptions.BotFrameworkIssuer,
+            ValidateIssuer = true,
+            ValidAudience = appId,
+            ValidateAudience = true,
+            RequireAudience = true,
+            IssuerSigningKeys = keys.Keys,
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = ClockSkew,
+            LifetimeValidator = IsWithinLifetime,
+        };
+    }
+
+    /// <summary>nbf/exp against the injected clock, with the protocol's 5 minutes of skew; a token without exp is refused.</summary>
+    private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return expires is { } expiry
+            && now - ClockSkew <= expiry.ToUniversalTime()
+            && (notBefore is not { } start || start.ToUniversalTime() <= now + ClockSkew);
+    }
+
+    private static string? BearerToken(string? authorization)
+    {
+        if (string.IsNullOrWhiteSpace(authorization) || !AuthenticationHeaderValue.TryParse(authorization, out var header))
+        {
+            return null;
+        }
+
+        return string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(header.Parameter)
+            ? header.Parameter
+            : null;
+    }
+
+    private string? KeyId(string token)
+    {
+        try
+        {
+            return handler.ReadJsonWebToken(token).Kid;
+        }
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenException)
+        {
+            return null;
+        }
+    }
+}
