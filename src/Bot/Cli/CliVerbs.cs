@@ -7,6 +7,6 @@ internal static partial class CliVerbs
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return Teams.TeamsPackage.Command();
     }
 }
