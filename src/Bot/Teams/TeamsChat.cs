@@ -56,10 +56,13 @@ internal static class TeamsChat
             .AddHttpMessageHandler<TeamsAuthorizationHandler>();
     }
 
-    /// <summary>protocols.md B3: 429 (honouring Retry-After), 412 and 5xx are retried, a bounded number of times.</summary>
+    /// <summary>protocols.md B3: 429 (honouring Retry-After), 412, 408 and 5xx are retried, a bounded number of times.</summary>
     private static void ConfigureRetries(HttpStandardResilienceOptions options)
     {
         options.Retry.MaxRetryAttempts = 4;
+
+        // Room for a Retry-After of up to a minute or so before the whole post gives up.
+        options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(2);
         options.Retry.ShouldRetryAfterHeader = true;
         options.Retry.ShouldHandle = args => ValueTask.FromResult(
             HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Outcome.Result?.StatusCode == HttpStatusCode.PreconditionFailed);
