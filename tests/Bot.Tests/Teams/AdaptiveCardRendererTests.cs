@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Bot.Chat;
+using Bot.Teams;
+using NJsonSchema;
+
+namespace Bot.Tests.Teams;
+
+public sealed class AdaptiveCardRendererTests
+{
+    private static readonly Reply Report = new("ROI, November 2026")
+    {
+        Body = ["Cost per task against the human baseline."],
+        Tables =
+        [
+            new ReplyTable(
+                [new ReplyColumn("Feature"), new ReplyColumn("AI $/task", AlignRight: true), new ReplyColumn("Human $/task", AlignRight: true)],
+                [["meeting-summary", "$0.000032", "$16.67"], ["ticket_triage", "$0.0041", "$2.50"]])
+            {
+                Caption = "By feature",
+                Totals = ["Total", "$0.0041", "$19.17"],
+            },
+        ],
+        Highlights = [new Highlight(HighlightKind.Warning, "ticket_triage has no baseline for October"), new Highlight(HighlightKind.Negative, "invoice-extract costs more than a person")],
+        Footnote = "Baselines as of 2026-11-30.",
+        Chart = new ReplyChart([1, 2, 3], "AI cost per task, last 6 months", "trend.png"),
+    };
+
+    [Fact]
+    public async Task Render_FullReply_ValidatesAgainstAdaptiveCard15Schema()
+    {
+        var schema = await AdaptiveCardSchemaAsync();
+        var errors = schema.Validate(AdaptiveCardRenderer.Render(Report).ToJsonString());
+        Assert.Empty(errors.Select(e => $"{e.Path}: {e.Kind}"));
+    }
+
+    [Fact]
+    public async Task Schema_MisspelledElement_Rejected()
+    {
+        // The validator must be able to fail: a card Teams would not render is refused.
+        var card = AdaptiveCardRenderer.Render(Report);
+        card["body"]![2]!["type"] = "Tabel";
+        Assert.NotEmpty((await AdaptiveCardSchemaAsync()).Validate(card.ToJsonString()));
+
+        var deep = AdaptiveCardRenderer.Render(Report);
+        deep["body"]![3]!["rows"]![1]!["cells"]![0]!["items"]![0]!["inlines"]![0]!["weight"] = "heavy";
+        Assert.NotEmpty((await AdaptiveCardSchemaAsync()).Validate(deep.ToJsonString()));
+    }
+
+    [Fact]
+    public void Render_Table_HeaderRowThenRowsThenEmphasisedTotals()
+    {
+        var table = AdaptiveCardRenderer.Render(Report)["body"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "Table")!;
+        var rows = table["rows"]!.AsArray();
+
+        Assert.Equal("1.5", AdaptiveCardRenderer.Render(Report)["version"]!.GetValue<string>());
+        Assert.Equal(4, rows.Count);
+        Assert.Equal("Feature", CellText(rows[0]!, 0));
+        Assert.Equal("$0.000032", CellText(rows[1]!, 1));
+        Assert.Equal("Total", CellText(rows[3]!, 0));
+        Assert.Equal("emphasis", rows[3]!["style"]!.GetValue<string>());
+        Assert.Null(table["columns"]![0]!["horizontalCellContentAlignment"]);
+        Assert.Equal("right", table["columns"]![1]!["horizontalCellContentAlignment"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Render_Highlights_ColouredByKind()
+    {
+        var runs = Runs(AdaptiveCardRenderer.Render(Report));
+        Assert.Equal("warning", runs.Single(r => r["text"]!.GetValue<string>().StartsWith("ticket_triage has", StringComparison.Ordinal))["color"]!.GetValue<string>());
+        Assert.Equal("attention", runs.Single(r => r["text"]!.GetValue<string>().StartsWith("invoice-extract", StringComparison.Ordinal))["color"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Render_MarkdownInUserText_KeptLiteralInTextRun()
+    {
+        const string typed = "**free** [click](https://evil.example) _x_ 1. <at>all</at>";
+        var card = AdaptiveCardRenderer.Render(new Reply(typed) { Body = [typed] });
+
+        Assert.All(Runs(card), run => Assert.Equal(typed, run["text"]!.GetValue<string>()));
+        Assert.DoesNotContain(card["body"]!.AsArray(), element => element!["type"]!.GetValue<string>() == "TextBlock");
+    }
+
+    [Fact]
+    public void Render_Error_TitleInAttentionColour()
+    {
+        var title = Runs(AdaptiveCardRenderer.Render(Reply.Error("Unknown period", "Try roi 2026-11.")))[0];
+        Assert.Equal("attention", title["color"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Render_FallbackText_IsThePlainTextRendering() =>
+        Assert.Equal(PlainTextRenderer.Render(Report), AdaptiveCardRenderer.Render(Report)["fallbackText"]!.GetValue<string>());
+
+    private static Task<JsonSchema> AdaptiveCardSchemaAsync() =>
+        JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Teams", "adaptive-card-1.5.excerpt.json"));
+
+    private static string CellText(JsonNode row, int cell) => row["cells"]![cell]!["items"]![0]!["inlines"]![0]!["text"]!.GetValue<string>();
+
+    private static List<JsonNode> Runs(JsonNode card) =>
+        [.. card["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "RichTextBlock").Select(e => e!["inlines"]![0]!)];
+}
