@@ -18,6 +18,11 @@ internal static class TeamsChat
 
     public static void AddTeams(this WebApplicationBuilder builder)
     {
+        if (SecretInSettingsFile(builder.Configuration) is { } file)
+        {
+            throw new InvalidOperationException($"Teams:AppPassword is a secret and must not be in {file}: remove it and set the environment variable Teams__AppPassword.");
+        }
+
         builder.Services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
         if (!builder.Configuration.GetValue<bool>($"{TeamsOptions.Section}:{nameof(TeamsOptions.Enabled)}"))
@@ -55,6 +60,14 @@ internal static class TeamsChat
             .Services.AddHttpClient(TeamsConnector.HttpClientName)
             .AddHttpMessageHandler<TeamsAuthorizationHandler>();
     }
+
+    /// <summary>The appsettings file that holds the app password, if one does: secrets come from the environment only.</summary>
+    internal static string? SecretInSettingsFile(IConfiguration configuration) =>
+        (configuration as IConfigurationRoot)?.Providers
+            .OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>()
+            .Where(provider => Path.GetFileName(provider.Source.Path ?? string.Empty).StartsWith("appsettings", StringComparison.OrdinalIgnoreCase))
+            .FirstOrDefault(provider => provider.TryGet($"{TeamsOptions.Section}:{nameof(TeamsOptions.AppPassword)}", out var value) && !string.IsNullOrEmpty(value))
+            ?.Source.Path;
 
     /// <summary>protocols.md B3: 429 (honouring Retry-After), 412, 408 and 5xx are retried, a bounded number of times.</summary>
     private static void ConfigureRetries(HttpStandardResilienceOptions options)

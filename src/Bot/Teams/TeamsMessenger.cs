@@ -34,11 +34,14 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
             () => connector.SendToConversationAsync(conversation.ServiceUrl, conversation.ConversationId, message, cancellationToken), cancellationToken);
     }
 
-    /// <summary>The card carries the reply; `summary` is what notifications show; the card's fallbackText is the plain text.</summary>
+    /// <summary>
+    /// The card carries the reply. The plain text goes in `summary` ("text to display if the channel can't render
+    /// cards") and the card's fallbackText, not in `text`, which Teams would show above the card as a second copy.
+    /// </summary>
     internal static TeamsActivity Message(Reply reply) => new()
     {
         Type = TeamsActivity.MessageType,
-        Summary = reply.Title,
+        Summary = PlainTextRenderer.Render(reply),
         Attachments = [new ActivityAttachment(AdaptiveCardRenderer.ContentType, AdaptiveCardRenderer.Render(reply))],
     };
 

@@ -104,12 +104,17 @@ internal sealed class TeamsStore(Database database, TimeProvider time)
         ON CONFLICT (conversation_id, activity_id) DO NOTHING
         """;
 
+    // Teams redelivers within minutes; a day of ids is plenty and keeps the table small.
+    private const string ForgetOldActivitiesSql = "DELETE FROM teams_inbound_activities WHERE received_at < @Cutoff";
+
     /// <summary>True the first time an activity is seen by any instance; false for Teams' redeliveries.</summary>
     public async Task<bool> ClaimActivityAsync(string conversationId, string activityId, CancellationToken cancellationToken)
     {
+        var now = Now();
         await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(ForgetOldActivitiesSql, new { Cutoff = now - (long)TimeSpan.FromDays(1).TotalMilliseconds }, cancellationToken: cancellationToken));
         return await connection.ExecuteAsync(new CommandDefinition(ClaimActivitySql,
-            new { ConversationId = conversationId, ActivityId = activityId, Now = Now() }, cancellationToken: cancellationToken)) == 1;
+            new { ConversationId = conversationId, ActivityId = activityId, Now = now }, cancellationToken: cancellationToken)) == 1;
     }
 
     private const string ClaimPostSql = """

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,20 @@ public sealed class TeamsOptionsTests
     {
         await using var app = Build("--environment=Development", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true");
         Assert.True(app.Services.GetRequiredService<IOptions<Bot.Teams.TeamsOptions>>().Value.DevelopmentMode);
+    }
+
+    [Fact]
+    public void AppPasswordInAppsettingsFile_Detected()
+    {
+        var folder = Directory.CreateTempSubdirectory("roi-bot-teams-settings-").FullName;
+        File.WriteAllText(Path.Combine(folder, "appsettings.json"), "{\"Teams\": {\"AppPassword\": \"oops\"}}");
+        File.WriteAllText(Path.Combine(folder, "appsettings.Clean.json"), "{\"Teams\": {\"AppId\": \"x\"}}");
+
+        var leaky = new ConfigurationBuilder().AddJsonFile(Path.Combine(folder, "appsettings.json")).Build();
+        var clean = new ConfigurationBuilder().AddJsonFile(Path.Combine(folder, "appsettings.Clean.json")).AddInMemoryCollection(new Dictionary<string, string?> { ["Teams:AppPassword"] = "from-env" }).Build();
+
+        Assert.Equal("appsettings.json", Bot.Teams.TeamsChat.SecretInSettingsFile(leaky));
+        Assert.Null(Bot.Teams.TeamsChat.SecretInSettingsFile(clean));
     }
 
     /// <summary>The real composition (as `serve` runs it) over a throwaway database.</summary>
