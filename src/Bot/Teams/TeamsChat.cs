@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Bot.Chat;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
@@ -120,6 +121,11 @@ internal static class TeamsChat
             return Results.Problem(statusCode: 413, title: "Activity too large");
         }
 
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxActivityBytes;
+        }
+
         TeamsActivity? activity;
         try
         {
@@ -128,6 +134,10 @@ internal static class TeamsChat
         catch (JsonException exception)
         {
             return Results.Problem(statusCode: 400, title: "Malformed activity", detail: $"line {exception.LineNumber + 1}, field {exception.Path}: {exception.Message}");
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Problem(statusCode: 413, title: "Activity too large");
         }
 
         if (activity is null)
