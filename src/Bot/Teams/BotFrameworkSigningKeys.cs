@@ -60,3 +60,79 @@ internal sealed class BotFrameworkSigningKeysRetriever : IConfigurationRetriever
         return endorsements;
     }
 }
+
+/// <summary>
+/// Keeps the Bot Framework signing keys: fetched on first use, again after 24 hours, and at once when a token names
+/// a key id not in the set (keys "may be added at any time"), at most every 5 minutes so that forged key ids
+/// cannot make the bot hammer Microsoft. IdentityModel's ConfigurationManager refreshes in the background after its
+/// first fetch, which would refuse the first tokens signed with a new key; this refresh is synchronous.
+/// A failed refresh keeps the keys it had; with no keys at all nothing is accepted.
+/// </summary>
+internal sealed class BotFrameworkKeyCache(
+    string metadataUrl,
+    IConfigurationRetriever<BotFrameworkSigningKeys> retriever,
+    IDocumentRetriever documents,
+    TimeProvider time,
+    ILogger<BotFrameworkKeyCache> logger) : IDisposable
+{
+    public static readonly TimeSpan RefreshEvery = TimeSpan.FromHours(24);
+    public static readonly TimeSpan FetchAtMostEvery = TimeSpan.FromMinutes(5);
+
+    /// <summary>With no keys at all every request fails, so a failed first fetch is retried sooner.</summary>
+    public static readonly TimeSpan FirstFetchRetryAfter = TimeSpan.FromSeconds(10);
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private BotFrameworkSigningKeys? current;
+    private DateTimeOffset fetchedAt;
+    private DateTimeOffset? attemptedAt;
+
+    /// <summary>The keys, fresh enough to hold <paramref name="keyId"/> if Microsoft has published it.</summary>
+    public async Task<BotFrameworkSigningKeys> GetAsync(string? keyId, CancellationToken cancellationToken)
+    {
+        if (current is { } keys && !NeedsFetch(keyId))
+        {
+            return keys;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!NeedsFetch(keyId))
+            {
+                return current ?? throw new InvalidOperationException("The Bot Framework signing keys could not be fetched; retrying shortly.");
+            }
+
+            attemptedAt = time.GetUtcNow();
+            try
+            {
+                var fresh = await retriever.GetConfigurationAsync(metadataUrl, documents, cancellationToken);
+                (current, fetchedAt) = (fresh, time.GetUtcNow());
+                return fresh;
+            }
+            catch (Exception exception) when (current is not null && exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Refreshing the Bot Framework signing keys failed; keeping the keys fetched at {FetchedAt}", fetchedAt);
+                return current;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private bool NeedsFetch(string? keyId)
+    {
+        var now = time.GetUtcNow();
+        if (attemptedAt is { } attempted && now - attempted < (current is null ? FirstFetchRetryAfter : FetchAtMostEvery))
+        {
+            return false;
+        }
+
+        return current is null
+            || now - fetchedAt >= RefreshEvery
+            || (keyId is not null && !current.EndorsementsByKeyId.ContainsKey(keyId));
+    }
+}

@@ -32,16 +32,16 @@ internal static class TeamsChat
         }
 
         builder.Services.AddHttpClient(OpenIdHttpClientName);
-        builder.Services.AddSingleton<IConfigurationManager<BotFrameworkSigningKeys>>(services =>
+        builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<TeamsOptions>>().Value;
             var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(OpenIdHttpClientName);
-            return new ConfigurationManager<BotFrameworkSigningKeys>(options.OpenIdMetadataUrl, new BotFrameworkSigningKeysRetriever(), new HttpDocumentRetriever(http) { RequireHttps = true })
-            {
-                // protocols.md B2: refresh at least daily, and (rate-limited) when a token names an unknown key.
-                AutomaticRefreshInterval = TimeSpan.FromHours(24),
-                RefreshInterval = TimeSpan.FromMinutes(5),
-            };
+            return new BotFrameworkKeyCache(
+                options.OpenIdMetadataUrl,
+                new BotFrameworkSigningKeysRetriever(),
+                new HttpDocumentRetriever(http) { RequireHttps = true },
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<BotFrameworkKeyCache>>());
         });
         builder.Services.AddSingleton<TeamsTokenValidator>();
         builder.Services.AddSingleton<TeamsStore>();

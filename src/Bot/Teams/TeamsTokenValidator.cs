@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Bot.Teams;
@@ -25,7 +24,7 @@ internal enum TeamsAuthResult
 /// `msteams`, and a `serviceurl` claim equal to the activity's serviceUrl. Anything else is refused.
 /// </summary>
 internal sealed class TeamsTokenValidator(
-    IConfigurationManager<BotFrameworkSigningKeys> signingKeys,
+    BotFrameworkKeyCache signingKeys,
     IOptions<TeamsOptions> options,
     TimeProvider time,
     ILogger<TeamsTokenValidator> logger)
@@ -53,15 +52,9 @@ internal sealed class TeamsTokenValidator(
         var kid = KeyId(token);
         try
         {
-            keys = await signingKeys.GetConfigurationAsync(cancellationToken);
-            if (kid is not null && !keys.EndorsementsByKeyId.ContainsKey(kid))
-            {
-                // Keys "may be added at any time": an unknown kid asks for a fresh JWKS (rate-limited by the manager).
-                signingKeys.RequestRefresh();
-                keys = await signingKeys.GetConfigurationAsync(cancellationToken);
-            }
+            keys = await signingKeys.GetAsync(kid, cancellationToken);
         }
-        catch (InvalidOperationException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             logger.LogError(exception, "Teams request refused: the Bot Framework signing keys could not be read");
             return TeamsAuthResult.KeysUnavailable;

@@ -57,10 +57,21 @@ internal sealed class FakeBotFramework : HttpMessageHandler
     /// <summary>The next connector post gets this answer instead of 201 Created.</summary>
     public void EnqueueConnectorResponse(Func<HttpResponseMessage> response) => connectorResponses.Enqueue(response);
 
-    public string Jwks() => new JsonObject
+    /// <summary>A key Microsoft starts signing with after the bot first read the JWKS.</summary>
+    public RsaSecurityKey? RotatedKey { get; private set; }
+
+    public RsaSecurityKey RotateKey() => RotatedKey = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "rotated-key" };
+
+    public string Jwks()
     {
-        ["keys"] = new JsonArray { Jwk(TeamsKey, "msteams", "skype"), Jwk(WebChatKey, "webchat") },
-    }.ToJsonString();
+        var keys = new JsonArray { Jwk(TeamsKey, "msteams", "skype"), Jwk(WebChatKey, "webchat") };
+        if (RotatedKey is { } rotated)
+        {
+            keys.Add(Jwk(rotated, "msteams"));
+        }
+
+        return new JsonObject { ["keys"] = keys }.ToJsonString();
+    }
 
     public string CreateToken(
         SecurityKey? key = null,

@@ -34,6 +34,54 @@ public sealed class TeamsConversationTests
     }
 
     [Fact]
+    public async Task SigningKeyAddedAfterStart_UnknownKidRefreshesKeys_Accepted()
+    {
+        using var host = new TeamsHost();
+        Assert.Equal(HttpStatusCode.OK, (await host.PostActivityAsync(TeamsHost.Message("before-rotation", "roi help"), host.Fake.CreateToken())).StatusCode);
+
+        var rotated = host.Fake.RotateKey();
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        var response = await host.PostActivityAsync(TeamsHost.Message("after-rotation", "roi help"), host.Fake.CreateToken(key: rotated, now: host.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, JwksFetches(host));
+    }
+
+    [Fact]
+    public async Task UnknownKeyIds_WithinFiveMinutesOfAFetch_RefusedWithoutFetchingAgain()
+    {
+        using var host = new TeamsHost();
+        await host.PostActivityAsync(TeamsHost.Message("first", "roi help"), host.Fake.CreateToken());
+        var forged = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "made-up" };
+
+        host.Time.Advance(TimeSpan.FromMinutes(4));
+        var first = await host.PostActivityAsync(TeamsHost.Message("forged-1", "roi help"), host.Fake.CreateToken(key: forged, now: host.Time.GetUtcNow()));
+        var second = await host.PostActivityAsync(TeamsHost.Message("forged-2", "roi help"), host.Fake.CreateToken(key: forged, now: host.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Equal(1, JwksFetches(host));
+    }
+
+    [Fact]
+    public async Task SigningKeys_OlderThan24Hours_FetchedAgain()
+    {
+        using var host = new TeamsHost();
+        await host.PostActivityAsync(TeamsHost.Message("day-1", "roi help"), host.Fake.CreateToken());
+        host.Time.Advance(TimeSpan.FromHours(23));
+        await host.PostActivityAsync(TeamsHost.Message("day-1-later", "roi help"), host.Fake.CreateToken(now: host.Time.GetUtcNow()));
+        Assert.Equal(1, JwksFetches(host));
+
+        host.Time.Advance(TimeSpan.FromHours(1));
+        var response = await host.PostActivityAsync(TeamsHost.Message("day-2", "roi help"), host.Fake.CreateToken(now: host.Time.GetUtcNow()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, JwksFetches(host));
+    }
+
+    private static int JwksFetches(TeamsHost host) => host.Fake.Requests.Count(r => r.Uri.AbsoluteUri == FakeBotFramework.JwksUrl);
+
+    [Fact]
     public async Task Message_RedeliveredWithSameId_AnsweredOnce()
     {
         using var host = new TeamsHost();

@@ -105,6 +105,16 @@ public sealed class TeamsOptionsTests
     }
 
     [Fact]
+    public async Task SigningKeysUnreachable_ServiceUnavailableAndNothingTaken()
+    {
+        using var host = new TeamsHost(new Dictionary<string, string?> { ["Teams:OpenIdMetadataUrl"] = "https://login.botframework.test/missing" });
+        var response = await host.PostActivityAsync(TeamsHost.Message("no-keys", "roi help"), host.Fake.CreateToken());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Empty(await host.Fake.WaitForPostsAsync(1, TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
     public async Task Activity_WithoutConversationId_BadRequestNamingField()
     {
         using var host = new TeamsHost();
