@@ -67,10 +67,12 @@ internal sealed class TeamsTokenValidator(
             return TeamsAuthResult.InvalidToken;
         }
 
-        // The kid was covered by the signature; the key it names must be endorsed for this channel.
-        if (kid is null || !keys.EndorsementsByKeyId.TryGetValue(kid, out var endorsements) || !endorsements.Contains(TeamsActivity.TeamsChannelId))
+        // The key that actually verified the signature (not merely the one the header names) must be endorsed for Teams.
+        var signingKeyId = (result.SecurityToken as JsonWebToken)?.SigningKey?.KeyId;
+        if (signingKeyId is null || signingKeyId != kid
+            || !keys.EndorsementsByKeyId.TryGetValue(signingKeyId, out var endorsements) || !endorsements.Contains(TeamsActivity.TeamsChannelId))
         {
-            logger.LogWarning("Teams request refused: signing key {KeyId} is not endorsed for msteams", kid);
+            logger.LogWarning("Teams request refused: signing key {KeyId} is not endorsed for msteams", signingKeyId);
             return TeamsAuthResult.MissingEndorsement;
         }
 
@@ -100,6 +102,7 @@ internal sealed class TeamsTokenValidator(
             RequireAudience = true,
             IssuerSigningKeys = keys.Keys,
             ValidateIssuerSigningKey = true,
+            TryAllIssuerSigningKeys = false,
             RequireSignedTokens = true,
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
             ValidateLifetime = true,

@@ -57,6 +57,10 @@ public sealed class TeamsAuthenticationTests(TeamsHostFixture fixture) : IClassF
     public Task KeyNotEndorsedForTeams_Refused() => AssertRefusedAsync("endorsement", Fake.CreateToken(key: Fake.WebChatKey), "MissingEndorsement");
 
     [Fact]
+    public Task SignedByWebChatKeyButNamingTeamsKey_Refused() =>
+        AssertRefusedAsync("kid-swap", Fake.CreateToken(key: new RsaSecurityKey(Fake.WebChatKey.Rsa) { KeyId = FakeBotFramework.TeamsKeyId }));
+
+    [Fact]
     public Task ServiceUrlClaimMismatch_Refused() => AssertRefusedAsync("serviceurl", Fake.CreateToken(serviceUrl: "https://evil.example/amer/"), "ServiceUrlMismatch");
 
     [Fact]

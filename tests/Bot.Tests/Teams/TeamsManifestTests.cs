@@ -78,17 +78,23 @@ public sealed class TeamsManifestTests
     [Fact]
     public void Package_WritesManifestAndIconsWithTheBotId()
     {
-        var zip = Path.Combine(Directory.CreateTempSubdirectory("roi-teams-package-").FullName, "roi-teams.zip");
+        var folder = Directory.CreateTempSubdirectory("roi-teams-package-").FullName;
         const string botId = "5a1e0c4e-3d2b-4f6a-9e8d-7c6b5a4f3e2d";
+        try
+        {
+            TeamsPackage.Build(ManifestFolder, botId, Path.Combine(folder, "roi-teams.zip"));
 
-        TeamsPackage.Build(ManifestFolder, botId, zip);
-
-        using var archive = ZipFile.OpenRead(zip);
-        Assert.Equal(["color.png", "manifest.json", "outline.png"], archive.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
-        using var reader = new StreamReader(archive.GetEntry("manifest.json")!.Open());
-        var manifest = JsonNode.Parse(reader.ReadToEnd())!;
-        Assert.Equal(botId, manifest["bots"]![0]!["botId"]!.GetValue<string>());
-        Assert.Equal(Manifest()["id"]!.GetValue<string>(), manifest["id"]!.GetValue<string>());
+            using var archive = ZipFile.OpenRead(Path.Combine(folder, "roi-teams.zip"));
+            Assert.Equal(["color.png", "manifest.json", "outline.png"], archive.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            using var reader = new StreamReader(archive.GetEntry("manifest.json")!.Open());
+            var manifest = JsonNode.Parse(reader.ReadToEnd())!;
+            Assert.Equal(botId, manifest["bots"]![0]!["botId"]!.GetValue<string>());
+            Assert.Equal(Manifest()["id"]!.GetValue<string>(), manifest["id"]!.GetValue<string>());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]

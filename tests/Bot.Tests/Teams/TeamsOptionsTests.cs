@@ -7,8 +7,19 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Tests.Teams;
 
-public sealed class TeamsOptionsTests
+public sealed class TeamsOptionsTests : IDisposable
 {
+    private readonly List<string> folders = [];
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var folder in folders)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Default_TeamsOff_BotRunsAndMessagesEndpointAbsent()
     {
@@ -50,6 +61,7 @@ public sealed class TeamsOptionsTests
     public void AppPasswordInAppsettingsFile_Detected()
     {
         var folder = Directory.CreateTempSubdirectory("roi-bot-teams-settings-").FullName;
+        folders.Add(folder);
         File.WriteAllText(Path.Combine(folder, "appsettings.json"), "{\"Teams\": {\"AppPassword\": \"oops\"}}");
         File.WriteAllText(Path.Combine(folder, "appsettings.Clean.json"), "{\"Teams\": {\"AppId\": \"x\"}}");
 
@@ -61,9 +73,11 @@ public sealed class TeamsOptionsTests
     }
 
     /// <summary>The real composition (as `serve` runs it) over a throwaway database.</summary>
-    private static WebApplication Build(params string[] args)
+    private WebApplication Build(params string[] args)
     {
-        var database = Path.Combine(Directory.CreateTempSubdirectory("roi-bot-teams-").FullName, "roi.db");
+        var folder = Directory.CreateTempSubdirectory("roi-bot-teams-").FullName;
+        folders.Add(folder);
+        var database = Path.Combine(folder, "roi.db");
         return BotHost.Build([$"--Storage:Path={database}", .. args]);
     }
 
