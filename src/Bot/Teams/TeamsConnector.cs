@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Teams;
@@ -25,7 +27,8 @@ internal sealed class TeamsConnector(IHttpClientFactory httpClients, ILogger<Tea
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(serviceUrl.TrimEnd('/') + "/" + path))
         {
-            Content = JsonContent.Create(activity, options: TeamsActivity.Json),
+            // Buffered, so the post has a Content-Length and each retry sends the same bytes.
+            Content = new StringContent(JsonSerializer.Serialize(activity, TeamsActivity.Json), Encoding.UTF8, "application/json"),
         };
         request.Options.Set(ServiceUrlKey, serviceUrl);
         using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);

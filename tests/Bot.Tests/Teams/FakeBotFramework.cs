@@ -11,7 +11,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Bot.Tests.Teams;
 
 /// <summary>One HTTP request the bot sent, as the fake saw it.</summary>
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string Body)
+internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string Body, long? ContentLength = null)
 {
     public JsonNode Json => JsonNode.Parse(Body)!;
 }
@@ -108,9 +108,11 @@ internal sealed class FakeBotFramework : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Read the declared length before the body: a streamed (chunked) body has none until it is buffered.
+        var declaredLength = request.Content?.Headers.ContentLength;
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         var uri = request.RequestUri!;
-        requests.Enqueue(new RecordedRequest(request.Method, uri, request.Headers.Authorization?.ToString(), body));
+        requests.Enqueue(new RecordedRequest(request.Method, uri, request.Headers.Authorization?.ToString(), body, declaredLength));
 
         if (uri.AbsoluteUri == MetadataUrl)
         {

@@ -24,6 +24,7 @@ public sealed class TeamsConversationTests
             "/amer/v3/conversations/" + Uri.EscapeDataString(ChannelConversation + "1481567603816") + "/activities/1481567603816",
             post.Uri.AbsolutePath);
         Assert.Equal("Bearer " + FakeBotFramework.BotAccessToken + "-1", post.Authorization);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(post.Body), post.ContentLength);
         var body = post.Json;
         Assert.Equal("1481567603816", body["replyToId"]!.GetValue<string>());
         Assert.Equal("29:user-1", body["recipient"]!["id"]!.GetValue<string>());
