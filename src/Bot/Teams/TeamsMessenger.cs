@@ -35,15 +35,41 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
     }
 
     /// <summary>
-    /// The card carries the reply. The plain text goes in `summary` ("text to display if the channel can't render
-    /// cards") and the card's fallbackText, not in `text`, which Teams would show above the card as a second copy.
+    /// The card carries the reply and, as its fallbackText, the plain-text rendering; `summary` (the title) is what
+    /// notifications show. Nothing goes in `text`, which Teams would show above the card as a second copy.
     /// </summary>
-    internal static TeamsActivity Message(Reply reply) => new()
+    internal static TeamsActivity Message(Reply reply)
+    {
+        var message = Render(reply);
+        var rows = reply.Tables.Count == 0 ? 0 : reply.Tables.Max(t => t.Rows.Count);
+        while (Size(message) > MaxMessageBytes && rows > 1)
+        {
+            // Teams refuses messages over about 100 KB (413): keep the first rows of each table and say so.
+            rows /= 2;
+            message = Render(Shortened(reply, rows));
+        }
+
+        return message;
+    }
+
+    /// <summary>Teams' limit is about 100 KB counted in UTF-16; Microsoft advises staying under 80 KB.</summary>
+    internal const int MaxMessageBytes = 80 * 1024;
+
+    private static TeamsActivity Render(Reply reply) => new()
     {
         Type = TeamsActivity.MessageType,
-        Summary = PlainTextRenderer.Render(reply),
+        Summary = reply.Title,
         Attachments = [new ActivityAttachment(AdaptiveCardRenderer.ContentType, AdaptiveCardRenderer.Render(reply))],
     };
+
+    private static Reply Shortened(Reply reply, int rows) => reply with
+    {
+        Tables = [.. reply.Tables.Select(table => table.Rows.Count <= rows ? table : table with { Rows = [.. table.Rows.Take(rows)] })],
+        Footnote = $"Too long for one Teams message: tables show their first {rows} rows. Ask about one feature or a shorter period for the rest."
+            + (reply.Footnote is null ? string.Empty : " " + reply.Footnote),
+    };
+
+    private static int Size(TeamsActivity message) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, TeamsActivity.Json).Length * 2;
 
     private async Task<bool> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
     {

@@ -91,6 +91,30 @@ public sealed class AdaptiveCardRendererTests
     public void Render_FallbackText_IsThePlainTextRendering() =>
         Assert.Equal(PlainTextRenderer.Render(Report), AdaptiveCardRenderer.Render(Report)["fallbackText"]!.GetValue<string>());
 
+    [Fact]
+    public void Message_TableTooLargeForTeams_ShortenedUnderLimitAndSaysSo()
+    {
+        var rows = Enumerable.Range(1, 3000).Select(i => (IReadOnlyList<string>)[$"feature-{i:0000}", $"${i}.00"]).ToList();
+        var huge = new Reply("Every feature") { Tables = [new ReplyTable([new ReplyColumn("Feature"), new ReplyColumn("Cost", AlignRight: true)], rows)] };
+
+        var message = TeamsMessenger.Message(huge);
+        var card = message.Attachments![0].Content;
+        var table = card["body"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "Table")!;
+        var shownRows = table["rows"]!.AsArray().Count - 1;
+
+        Assert.True(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, TeamsActivity.Json).Length * 2 <= TeamsMessenger.MaxMessageBytes);
+        Assert.InRange(shownRows, 2, 2999);
+        Assert.Equal("feature-0001", CellText(table["rows"]![1]!, 0));
+        Assert.Contains($"first {shownRows} rows", card.ToJsonString());
+    }
+
+    [Fact]
+    public void Message_SmallReply_NotShortened()
+    {
+        var card = TeamsMessenger.Message(Report).Attachments![0].Content;
+        Assert.Equal(Report.Footnote, Runs(card)[^1]["text"]!.GetValue<string>());
+    }
+
     private static Task<JsonSchema> AdaptiveCardSchemaAsync() =>
         JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Teams", "adaptive-card-1.5.excerpt.json"));
 
