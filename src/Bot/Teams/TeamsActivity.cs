@@ -25,6 +25,7 @@ internal sealed record TeamsActivity
     public IReadOnlyList<ActivityEntity>? Entities { get; init; }
     public TeamsChannelData? ChannelData { get; init; }
     public IReadOnlyList<ChannelAccount>? MembersAdded { get; init; }
+    public IReadOnlyList<ChannelAccount>? MembersRemoved { get; init; }
     public IReadOnlyList<ActivityAttachment>? Attachments { get; init; }
 
     public const string MessageType = "message";

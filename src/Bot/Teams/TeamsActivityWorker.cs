@@ -46,6 +46,13 @@ internal sealed class TeamsActivityWorker(TeamsInbox inbox, ChatDispatcher dispa
             return;
         }
 
+        if (activity.Type == TeamsActivity.ConversationUpdateType && TeamsChat.RemovesTheBot(activity))
+        {
+            // Teams refuses posts from a removed bot; forgetting the conversation makes a digest say so plainly.
+            await store.ForgetConversationAsync(activity.Conversation!.Id!, cancellationToken);
+            return;
+        }
+
         if (activity.Type == TeamsActivity.ConversationUpdateType && TeamsChat.AddsTheBot(activity))
         {
             var conversation = Reference(activity);

@@ -177,7 +177,8 @@ internal static class TeamsChat
             await store.TrustServiceUrlAsync(activity.ServiceUrl!, cancellationToken);
         }
 
-        var answers = activity.Type == TeamsActivity.MessageType || (activity.Type == TeamsActivity.ConversationUpdateType && AddsTheBot(activity));
+        var answers = activity.Type == TeamsActivity.MessageType
+            || (activity.Type == TeamsActivity.ConversationUpdateType && (AddsTheBot(activity) || RemovesTheBot(activity)));
         if (answers && await store.ClaimActivityAsync(activity.Conversation!.Id!, activity.Id!, cancellationToken))
         {
             await inbox.EnqueueAsync(activity, cancellationToken);
@@ -187,8 +188,13 @@ internal static class TeamsChat
     }
 
     /// <summary>True when the members added to a conversation include the bot itself (the recipient).</summary>
-    internal static bool AddsTheBot(TeamsActivity activity) =>
-        activity.Recipient?.Id is { } botId && (activity.MembersAdded ?? []).Any(member => string.Equals(member.Id, botId, StringComparison.Ordinal));
+    internal static bool AddsTheBot(TeamsActivity activity) => IncludesTheBot(activity, activity.MembersAdded);
+
+    /// <summary>True when the bot itself was removed (uninstalled): it can no longer post there.</summary>
+    internal static bool RemovesTheBot(TeamsActivity activity) => IncludesTheBot(activity, activity.MembersRemoved);
+
+    private static bool IncludesTheBot(TeamsActivity activity, IReadOnlyList<ChannelAccount>? members) =>
+        activity.Recipient?.Id is { } botId && (members ?? []).Any(member => string.Equals(member.Id, botId, StringComparison.Ordinal));
 
     private static string? MissingField(TeamsActivity activity)
     {

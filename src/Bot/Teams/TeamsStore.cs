@@ -64,6 +64,14 @@ internal sealed class TeamsStore(Database database, TimeProvider time)
             new CommandDefinition(FindConversationSql, new { ConversationId = conversationId }, cancellationToken: cancellationToken));
     }
 
+    private const string ForgetConversationSql = "DELETE FROM teams_conversations WHERE conversation_id = @ConversationId";
+
+    public async Task ForgetConversationAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(ForgetConversationSql, new { ConversationId = conversationId }, cancellationToken: cancellationToken));
+    }
+
     private const string TrustServiceUrlSql = """
         INSERT INTO teams_trusted_service_urls (service_url, first_seen_at, last_seen_at) VALUES (@ServiceUrl, @Now, @Now)
         ON CONFLICT (service_url) DO UPDATE SET last_seen_at = excluded.last_seen_at

@@ -115,6 +115,31 @@ public sealed class TeamsConversationTests
     }
 
     [Fact]
+    public async Task BotRemoved_ConversationForgotten_DigestThenSaysToAddTheBot()
+    {
+        using var host = new TeamsHost();
+        await host.PostActivityAsync(TeamsHost.BotAdded("install-4"), host.Fake.CreateToken());
+        await host.Fake.WaitForPostsAsync(1);
+
+        var removed = TeamsHost.BotAdded("uninstall-4");
+        removed.Remove("membersAdded");
+        removed["membersRemoved"] = new JsonArray { new JsonObject { ["id"] = "28:" + FakeBotFramework.AppId } };
+        Assert.Equal(HttpStatusCode.OK, (await host.PostActivityAsync(removed, host.Fake.CreateToken())).StatusCode);
+
+        var store = host.Service<TeamsStore>();
+        var deadline = Environment.TickCount64 + 10_000;
+        while (await store.FindConversationAsync("19:general@thread.tacv2", CancellationToken.None) is not null && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Null(await store.FindConversationAsync("19:general@thread.tacv2", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            TeamsSender(host).SendAsync("19:general@thread.tacv2", new Reply("Digest"), "digest:after-removal", CancellationToken.None));
+        Assert.Single(host.Fake.ConnectorPosts);
+    }
+
+    [Fact]
     public async Task OtherMemberAdded_NothingPostedOrStored()
     {
         using var host = new TeamsHost();
