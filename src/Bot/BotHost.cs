@@ -3,6 +3,7 @@ using Bot.Data;
 using Bot.Local;
 using Bot.Roi;
 using Bot.Teams;
+using Bot.Slack;
 
 namespace Bot;
 
@@ -26,12 +27,14 @@ internal static class BotHost
         builder.AddChat();
         builder.AddLocalChat();
         builder.AddTeams();
+        builder.AddSlack();
 
         var app = builder.Build();
         app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());
 
         app.MapLocalChat();
         app.MapTeams();
+        app.MapSlack();
         return app;
     }
 }

@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bot.Chat;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Slack;
+
+/// <summary>A Slack Web API call that answered `ok: false`, or an HTTP failure left after the retries.</summary>
+internal sealed class SlackApiException(string method, string error) : Exception($"Slack {method} failed: {error}")
+{
+    public string Method { get; } = method;
+
+    public string Error { get; } = error;
+}
+
+/// <summary>
+/// The few Web API methods the bot uses. Every answer's `ok` is checked; Slack's error code is logged, the token never.
+/// 429 (honouring Retry-After) and transient failures are retried by the resilience handler registered in
+/// <see cref="SlackServices"/>, not here.
+/// </summary>
+internal sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, ILogger<SlackApiClient> logger)
+{
+    /// <summary>Posts a message and returns its `ts` (the id to thread under).</summary>
+    public async Task<string> PostMessageAsync(string channel, SlackMessage message, string? threadTs, JsonObject? metadata, CancellationToken cancellationToken)
+    {
+        var body = message.ToJson();
+        body["channel"] = channel;
+        if (threadTs is not null)
+        {
+            body["thread_ts"] = threadTs;
+        }
+
+        if (metadata is not null)
+        {
+            body["metadata"] = metadata;
+        }
+
+        var answer = await CallAsync("chat.postMessage", JsonContent.Create(body), options.Value.BotToken, cancellationToken);
+        return answer.TryGetProperty("ts", out var ts) ? ts.GetString() ?? string.Empty : string.Empty;
+    }
+
+    /// <summary>A delayed slash-command answer. The response_url is the credential, so it carries no token.</summary>
+    public async Task RespondAsync(Uri responseUrl, SlackMessage message, bool visibleToChannel, CancellationToken cancellationToken)
+    {
+        var body = message.ToJson();
+        body["response_type"] = visibleToChannel ? "in_channel" : "ephemeral";
+        body["replace_original"] = false;
+        using var response = await http.PostAsync(responseUrl, JsonContent.Create(body), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            // Slack answers response_url errors as a short code in the body (no_text, expired_url, ...).
+            var error = await response.Content.ReadAsStringAsync(cancellationToken);
+            logger.LogWarning("Slack response_url post failed with HTTP {Status}: {Error}", (int)response.StatusCode, Truncate(error));
+            throw new SlackApiException("response_url", $"HTTP {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>A fresh, single-use WebSocket URL for Socket Mode; needs the app-level token.</summary>
+    public async Task<Uri> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync("apps.connections.open", null, options.Value.AppToken, cancellationToken);
+        var url = answer.TryGetProperty("url", out var value) ? value.GetString() : null;
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new SlackApiException("apps.connections.open", "no_url");
+    }
+
+    /// <summary>Slack's external upload flow: ask for an upload URL, send the bytes, then share the file in the channel.</summary>
+    public async Task UploadChartAsync(string channel, string? threadTs, ReplyChart chart, CancellationToken cancellationToken)
+    {
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["filename"] = chart.FileName,
+            ["length"] = chart.Png.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["alt_txt"] = chart.AltText,
+        });
+        var ticket = await CallAsync("files.getUploadURLExternal", form, options.Value.BotToken, cancellationToken);
+        var uploadUrl = ticket.GetProperty("upload_url").GetString() ?? throw new SlackApiException("files.getUploadURLExternal", "no_upload_url");
+        var fileId = ticket.GetProperty("file_id").GetString() ?? throw new SlackApiException("files.getUploadURLExternal", "no_file_id");
+
+        var bytes = new ByteArrayContent(chart.Png);
+        bytes.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        using (var upload = await http.PostAsync(new Uri(uploadUrl, UriKind.Absolute), bytes, cancellationToken))
+        {
+            if (!upload.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Slack file upload failed with HTTP {Status}", (int)upload.StatusCode);
+                throw new SlackApiException("file upload", $"HTTP {(int)upload.StatusCode}");
+            }
+        }
+
+        var complete = new JsonObject
+        {
+            ["files"] = new JsonArray(new JsonObject { ["id"] = fileId, ["title"] = chart.AltText }),
+            ["channel_id"] = channel,
+        };
+        if (threadTs is not null)
+        {
+            complete["thread_ts"] = threadTs;
+        }
+
+        await CallAsync("files.completeUploadExternal", JsonContent.Create(complete), options.Value.BotToken, cancellationToken);
+    }
+
+    private async Task<JsonElement> CallAsync(string method, HttpContent? content, string? token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            logger.LogWarning("Slack {Method} failed with HTTP {Status}", method, (int)response.StatusCode);
+            throw new SlackApiException(method, $"HTTP {(int)response.StatusCode}");
+        }
+
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        if (answer.ValueKind != JsonValueKind.Object || !answer.TryGetProperty("ok", out var ok) || ok.ValueKind != JsonValueKind.True)
+        {
+            var error = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("error", out var code) ? code.GetString() ?? "unknown" : "not_ok";
+            logger.LogWarning("Slack {Method} answered ok=false: {Error}", method, error);
+            throw new SlackApiException(method, error);
+        }
+
+        return answer.Clone();
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200];
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+
+namespace Bot.Slack;
+
+/// <summary>
+/// Section `Slack`. Secrets come from the environment only: `Slack__BotToken`, `Slack__SigningSecret`,
+/// `Slack__AppToken`. Disabled by default so the bot runs with no Slack account.
+/// </summary>
+internal sealed class SlackOptions
+{
+    public const string Section = "Slack";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>`xoxb-...`: posts messages and files.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>Verifies every HTTP request; required unless <see cref="SocketMode"/> is on.</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>`xapp-...` with `connections:write`: opens Socket Mode connections.</summary>
+    public string? AppToken { get; set; }
+
+    /// <summary>Receive events over a WebSocket the bot opens, instead of Slack calling a public URL.</summary>
+    public bool SocketMode { get; set; }
+
+    /// <summary>Workspace (team) ids allowed to talk to the bot, comma separated; everything else is refused.</summary>
+    public string AllowedTeamIds { get; set; } = string.Empty;
+
+    public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
+
+    public IReadOnlySet<string> AllowedTeams() =>
+        AllowedTeamIds.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+}
+
+/// <summary>Start-up checks: an enabled Slack channel without what it needs to verify and post refuses to start.</summary>
+internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SlackOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.BotToken))
+        {
+            failures.Add("Slack:BotToken is required when Slack is enabled (set the environment variable Slack__BotToken).");
+        }
+
+        if (options.SocketMode && string.IsNullOrWhiteSpace(options.AppToken))
+        {
+            failures.Add("Slack:AppToken is required for Socket Mode (set Slack__AppToken to an xapp- token with connections:write).");
+        }
+
+        if (!options.SocketMode && string.IsNullOrWhiteSpace(options.SigningSecret))
+        {
+            failures.Add("Slack:SigningSecret is required to verify Slack's HTTP requests (set Slack__SigningSecret).");
+        }
+
+        if (options.AllowedTeams().Count == 0)
+        {
+            failures.Add("Slack:AllowedTeamIds must name at least one workspace id (T...), comma separated; requests from other workspaces are refused.");
+        }
+
+        if (!options.ApiBaseUrl.IsAbsoluteUri || !options.ApiBaseUrl.AbsoluteUri.EndsWith('/'))
+        {
+            failures.Add("Slack:ApiBaseUrl must be an absolute URL ending in '/', for example https://slack.com/api/.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
