@@ -37,10 +37,10 @@ internal sealed class FakeSlack : HttpMessageHandler
     public void Then(string apiMethod, Func<HttpResponseMessage> answer) =>
         scripted.GetOrAdd(apiMethod, _ => new ConcurrentQueue<Func<HttpResponseMessage>>()).Enqueue(answer);
 
-    /// <summary>Waits until at least <paramref name="count"/> calls arrived (answered or held), or fails after 10 s.</summary>
-    public async Task<IReadOnlyList<SlackCall>> WaitForCallsAsync(int count)
+    /// <summary>Waits until at least <paramref name="count"/> calls arrived (answered or held), or fails after the timeout (10 s).</summary>
+    public async Task<IReadOnlyList<SlackCall>> WaitForCallsAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = TimeSpan.FromSeconds(10);
+        var deadline = timeout ?? TimeSpan.FromSeconds(10);
         while (calls.Count < count)
         {
             if (!await arrived.WaitAsync(deadline))
