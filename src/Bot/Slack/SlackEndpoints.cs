@@ -134,6 +134,8 @@ internal static class SlackEndpoints
                 return Results.BadRequest();
             case SlackInboundOutcome.Busy:
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            case SlackInboundOutcome.UnknownCommand:
+                return Results.Json(new { response_type = "ephemeral", text = "This app answers " + string.Join(", ", SlackInbound.SlashCommands) + ", for example `/roi help`." });
             default:
                 return Results.Ok();
         }

@@ -12,6 +12,7 @@ internal enum SlackInboundOutcome
     ForbiddenTeam,
     Malformed,
     Busy,
+    UnknownCommand,
 }
 
 /// <summary>A slash command as Slack sends it: form fields over HTTP, a JSON object in Socket Mode.</summary>
@@ -33,6 +34,9 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
 {
     public const string Platform = "slack";
 
+    /// <summary>The slash commands this adapter answers; manifests/slack/manifest.json must not declare others.</summary>
+    public static readonly IReadOnlySet<string> SlashCommands = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "/roi" };
+
     public bool IsAllowedTeam(string? teamId) => teamId is not null && options.Value.AllowedTeams().Contains(teamId);
 
     public SlackInboundOutcome AcceptSlashCommand(SlackSlashCommand command)
@@ -47,6 +51,11 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
             || !Uri.TryCreate(command.ResponseUrl, UriKind.Absolute, out var responseUrl))
         {
             return SlackInboundOutcome.Malformed;
+        }
+
+        if (command.Command is null || !SlashCommands.Contains(command.Command))
+        {
+            return SlackInboundOutcome.UnknownCommand;
         }
 
         var context = new CommandContext(new ChatAddress(Platform, command.ChannelId), command.UserId, command.UserName ?? command.UserId);
