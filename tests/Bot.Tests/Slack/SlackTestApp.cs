@@ -19,8 +19,9 @@ internal sealed class SlackTestApp : IDisposable
 
     private readonly BotApplication app;
 
-    public SlackTestApp(IDictionary<string, string?>? extra = null)
+    public SlackTestApp(IDictionary<string, string?>? extra = null, FakeSlack? slack = null)
     {
+        Slack = slack ?? new FakeSlack();
         var settings = new Dictionary<string, string?>
         {
             ["Slack:Enabled"] = "true",
@@ -39,7 +40,7 @@ internal sealed class SlackTestApp : IDisposable
         Client = Factory.CreateClient();
     }
 
-    public FakeSlack Slack { get; } = new();
+    public FakeSlack Slack { get; }
 
     public WebApplicationFactory<Program> Factory { get; }
 
