@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project tests/Bot.Benchmarks -- <benchmark> [options]
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["slack"] = SlackRoundTrip.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

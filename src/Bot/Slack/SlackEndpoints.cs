@@ -64,7 +64,7 @@ internal static class SlackEndpoints
 
         if (form is not null)
         {
-            return HandleForm(form, inbound, http);
+            return await HandleFormAsync(form, inbound, http, cancellationToken);
         }
 
         if (http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
@@ -95,7 +95,7 @@ internal static class SlackEndpoints
         }
     }
 
-    private static IResult HandleForm(Dictionary<string, StringValues> form, SlackInbound inbound, HttpContext http)
+    private static async Task<IResult> HandleFormAsync(Dictionary<string, StringValues> form, SlackInbound inbound, HttpContext http, CancellationToken cancellationToken)
     {
         if (form.TryGetValue("payload", out var payload))
         {
@@ -115,7 +115,7 @@ internal static class SlackEndpoints
         if (form.ContainsKey("command"))
         {
             var command = SlackSlashCommand.From(name => form.TryGetValue(name, out var v) ? v.ToString() : null);
-            return ToResult(inbound.AcceptSlashCommand(command), http);
+            return ToResult(await inbound.AcceptSlashCommandAsync(command, cancellationToken), http);
         }
 
         return Results.BadRequest();

@@ -39,7 +39,7 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
 
     public bool IsAllowedTeam(string? teamId) => teamId is not null && options.Value.AllowedTeams().Contains(teamId);
 
-    public SlackInboundOutcome AcceptSlashCommand(SlackSlashCommand command)
+    public async Task<SlackInboundOutcome> AcceptSlashCommandAsync(SlackSlashCommand command, CancellationToken cancellationToken)
     {
         if (!IsAllowedTeam(command.TeamId))
         {
@@ -60,7 +60,7 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
 
         var context = new CommandContext(new ChatAddress(Platform, command.ChannelId), command.UserId, command.UserName ?? command.UserId);
         var work = new SlackWork(context, SlackText.Unescape(command.Text), new SlackReplyTarget(command.ChannelId, null, responseUrl));
-        return queue.TryEnqueue(work) ? SlackInboundOutcome.Queued : SlackInboundOutcome.Busy;
+        return await queue.TryEnqueueAsync(work, cancellationToken) ? SlackInboundOutcome.Queued : SlackInboundOutcome.Busy;
     }
 
     /// <summary>An Events API `event_callback` body: answers `app_mention` (in a thread) and direct messages.</summary>
@@ -110,12 +110,12 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
         var threadTs = Text(message, "thread_ts") ?? (isMention ? ts : null);
         var context = new CommandContext(new ChatAddress(Platform, channel), user, user);
         var work = new SlackWork(context, SlackText.Unescape(Text(message, "text") ?? string.Empty), new SlackReplyTarget(channel, threadTs, null));
-        if (queue.TryEnqueue(work))
+        if (await queue.TryEnqueueAsync(work, cancellationToken))
         {
             return SlackInboundOutcome.Queued;
         }
 
-        await ledger.ReleaseAsync(keys, cancellationToken);
+        await ledger.ReleaseAsync(keys, CancellationToken.None);
         return SlackInboundOutcome.Busy;
     }
 

@@ -119,7 +119,7 @@ internal sealed class SlackSocketMode(IServiceProvider services, SlackInbound in
         return type switch
         {
             "events_api" when Text(payload, "type") == "event_callback" => await inbound.AcceptEventAsync(payload, cancellationToken),
-            "slash_commands" => inbound.AcceptSlashCommand(SlackSlashCommand.FromJson(payload)),
+            "slash_commands" => await inbound.AcceptSlashCommandAsync(SlackSlashCommand.FromJson(payload), cancellationToken),
             _ => SlackInboundOutcome.Ignored,
         };
     }

@@ -11,18 +11,39 @@ internal sealed record SlackWork(CommandContext Context, string Text, SlackReply
 
 /// <summary>
 /// Requests are acknowledged at once and answered from this queue by <see cref="SlackReplyWorker"/>. Bounded: when
-/// full, the request is refused (Slack retries) instead of growing without limit.
+/// full, an enqueue waits a moment (slowing the ack, well inside Slack's 3 s) and then gives up, so the request is
+/// refused and Slack retries it, instead of the queue growing without limit.
 /// </summary>
 internal sealed class SlackWorkQueue
 {
-    public const int Capacity = 1024;
+    public const int Capacity = 4096;
 
     private readonly Channel<SlackWork> channel = Channel.CreateBounded<SlackWork>(new BoundedChannelOptions(Capacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    public bool TryEnqueue(SlackWork work) => channel.Writer.TryWrite(work);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
+    public async ValueTask<bool> TryEnqueueAsync(SlackWork work, CancellationToken cancellationToken)
+    {
+        if (channel.Writer.TryWrite(work))
+        {
+            return true;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(MaxWait);
+        try
+        {
+            await channel.Writer.WriteAsync(work, wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public IAsyncEnumerable<SlackWork> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
 }
