@@ -37,7 +37,9 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
     /// <summary>The slash commands this adapter answers; manifests/slack/manifest.json must not declare others.</summary>
     public static readonly IReadOnlySet<string> SlashCommands = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "/roi" };
 
-    public bool IsAllowedTeam(string? teamId) => teamId is not null && options.Value.AllowedTeams().Contains(teamId);
+    private readonly IReadOnlySet<string> allowedTeams = options.Value.AllowedTeams();
+
+    public bool IsAllowedTeam(string? teamId) => teamId is not null && allowedTeams.Contains(teamId);
 
     public async Task<SlackInboundOutcome> AcceptSlashCommandAsync(SlackSlashCommand command, CancellationToken cancellationToken)
     {
