@@ -31,6 +31,7 @@ internal static class SlackRoundTrip
         await using var fakeSlack = await StartFakeSlackAsync(arrivals);
         var slackUrl = fakeSlack.Urls.Single();
 
+        var loadBefore = LoadAverage();
         var folder = Directory.CreateTempSubdirectory("roi-bot-bench-").FullName;
         await using var bot = BotHost.Build(
         [
@@ -49,6 +50,9 @@ internal static class SlackRoundTrip
         // Warm-up: JIT, connection pool, SQLite pages.
         await RunBatchAsync(http, slackUrl, text, Enumerable.Range(-200, 200), concurrency, new ConcurrentDictionary<int, long>(), new ConcurrentDictionary<int, double>());
 
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var gen0Before = GC.CollectionCount(0);
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var starts = new ConcurrentDictionary<int, long>();
         var acks = new ConcurrentDictionary<int, double>();
         var clock = Stopwatch.StartNew();
@@ -61,12 +65,16 @@ internal static class SlackRoundTrip
             await Task.Delay(50);
         }
 
+        var pauses = GC.GetTotalPauseDuration() - pauseBefore;
+        var gen0 = GC.CollectionCount(0) - gen0Before;
+        var allocatedPerRequest = (GC.GetTotalAllocatedBytes() - allocatedBefore) / requests;
         var answered = Enumerable.Range(0, requests).Where(arrivals.ContainsKey).ToList();
         var answers = answered.Select(i => Stopwatch.GetElapsedTime(starts[i], arrivals[i]).TotalMilliseconds).ToList();
 
         Console.WriteLine($"slack: {requests} signed slash commands (`/roi {text}`), {concurrency} concurrent, {Environment.ProcessorCount} cores, {elapsed.TotalSeconds:F1} s ({requests / elapsed.TotalSeconds:F0}/s)");
         Console.WriteLine($"  ack (HTTP 200 from /slack/events)  {Summary(acks.Values.ToList())}");
         Console.WriteLine($"  answer at response_url             {Summary(answers)}  ({answered.Count}/{requests} answered)");
+        Console.WriteLine($"  GC: {gen0} gen0 collections, {pauses.TotalMilliseconds:F0} ms paused, {allocatedPerRequest / 1024} KiB allocated per command (bot, client and fake Slack); load average before/after: {loadBefore}/{LoadAverage()}");
         var p99 = Percentile(acks.Values.ToList(), 0.99);
         var pass = p99 < TargetP99Milliseconds && answered.Count == requests;
         Console.WriteLine(pass ? $"  PASS: ack p99 {p99:F1} ms < {TargetP99Milliseconds} ms" : $"  FAIL: ack p99 {p99:F1} ms (target < {TargetP99Milliseconds} ms), answered {answered.Count}/{requests}");
@@ -127,6 +135,10 @@ internal static class SlackRoundTrip
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
+
+    /// <summary>Other processes share the cores; the 1-minute load average puts a run's numbers in context.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static int Option(string[] args, string name, int fallback)
     {

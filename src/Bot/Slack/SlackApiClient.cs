@@ -25,29 +25,33 @@ internal sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> opt
     /// <summary>Posts a message and returns its `ts` (the id to thread under).</summary>
     public async Task<string> PostMessageAsync(string channel, SlackMessage message, string? threadTs, JsonObject? metadata, CancellationToken cancellationToken)
     {
-        var body = message.ToJson();
-        body["channel"] = channel;
-        if (threadTs is not null)
+        var body = Json(message.ToJsonBytes(writer =>
         {
-            body["thread_ts"] = threadTs;
-        }
+            writer.WriteString("channel", channel);
+            if (threadTs is not null)
+            {
+                writer.WriteString("thread_ts", threadTs);
+            }
 
-        if (metadata is not null)
-        {
-            body["metadata"] = metadata;
-        }
-
-        var answer = await CallAsync("chat.postMessage", JsonContent.Create(body), options.Value.BotToken, cancellationToken);
+            if (metadata is not null)
+            {
+                writer.WritePropertyName("metadata");
+                metadata.WriteTo(writer);
+            }
+        }));
+        var answer = await CallAsync("chat.postMessage", body, options.Value.BotToken, cancellationToken);
         return answer.TryGetProperty("ts", out var ts) ? ts.GetString() ?? string.Empty : string.Empty;
     }
 
     /// <summary>A delayed slash-command answer. The response_url is the credential, so it carries no token.</summary>
     public async Task RespondAsync(Uri responseUrl, SlackMessage message, bool visibleToChannel, CancellationToken cancellationToken)
     {
-        var body = message.ToJson();
-        body["response_type"] = visibleToChannel ? "in_channel" : "ephemeral";
-        body["replace_original"] = false;
-        using var response = await http.PostAsync(responseUrl, JsonContent.Create(body), cancellationToken);
+        var body = Json(message.ToJsonBytes(writer =>
+        {
+            writer.WriteString("response_type", visibleToChannel ? "in_channel" : "ephemeral");
+            writer.WriteBoolean("replace_original", false);
+        }));
+        using var response = await http.PostAsync(responseUrl, body, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             // Slack answers response_url errors as a short code in the body (no_text, expired_url, ...).
@@ -122,6 +126,13 @@ internal sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> opt
         }
 
         return answer.Clone();
+    }
+
+    private static ByteArrayContent Json(byte[] utf8)
+    {
+        var content = new ByteArrayContent(utf8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
     }
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200];

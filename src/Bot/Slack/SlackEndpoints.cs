@@ -148,8 +148,8 @@ internal static class SlackEndpoints
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        using var buffer = new MemoryStream(capacity: (int)(request.ContentLength ?? 4096));
+        var chunk = new byte[4096];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bot.Chat;
 
@@ -6,7 +7,22 @@ namespace Bot.Slack;
 /// <summary>One chat.postMessage / response_url body: the notification fallback and the Block Kit blocks.</summary>
 internal sealed record SlackMessage(string Text, JsonArray Blocks)
 {
-    public JsonObject ToJson() => new() { ["text"] = Text, ["blocks"] = Blocks.DeepClone() };
+    /// <summary>The UTF-8 JSON body `{"text", "blocks", ...}`; <paramref name="extra"/> writes the method's own fields.</summary>
+    public byte[] ToJsonBytes(Action<Utf8JsonWriter>? extra = null)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("text", Text);
+            writer.WritePropertyName("blocks");
+            Blocks.WriteTo(writer);
+            extra?.Invoke(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }
 
 /// <summary>

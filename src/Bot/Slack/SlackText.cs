@@ -4,8 +4,11 @@ namespace Bot.Slack;
 internal static class SlackText
 {
     /// <summary>Escapes once, `&amp;` first so that nothing is encoded twice.</summary>
-    public static string Escape(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    public static string Escape(string text) => text.AsSpan().IndexOfAny(ControlCharacters) < 0
+        ? text
+        : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create("&<>");
 
     /// <summary>Slack sends typed text escaped; undo it before the chat core reads it (`&amp;` last).</summary>
     public static string Unescape(string text) =>

@@ -28,7 +28,7 @@ public sealed class SlackRendererTests
         };
 
         var message = Assert.Single(SlackRenderer.Render(reply));
-        var texts = Texts(message.ToJson()).ToList();
+        var texts = Texts(JsonNode.Parse(message.ToJsonBytes())).ToList();
 
         Assert.Equal(HostileEscaped, message.Text);
         Assert.Equal(HostileEscaped, texts[1]); // header
