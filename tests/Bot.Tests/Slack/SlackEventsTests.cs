@@ -115,6 +115,30 @@ public sealed class SlackEventsTests
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(SlackTestApp.AllowedTeam, HttpStatusCode.OK)]
+    [InlineData("T0STRANGER", HttpStatusCode.Forbidden)]
+    public async Task Interactivity_IsAckedForAllowedWorkspacesOnly(string team, HttpStatusCode expected)
+    {
+        using var app = new SlackTestApp();
+        var payload = $$"""{"type":"block_actions","team":{"id":"{{team}}"},"user":{"id":"U0ASKER"},"actions":[]}""";
+
+        var response = await app.PostAsync("payload=" + Uri.EscapeDataString(payload), "application/x-www-form-urlencoded");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Empty(app.Slack.Calls);
+    }
+
+    [Fact]
+    public async Task SocketModeWithoutSigningSecret_HttpEndpointFailsClosed()
+    {
+        using var app = new SlackTestApp(new Dictionary<string, string?> { ["Slack:SocketMode"] = "true", ["Slack:AppToken"] = "xapp-test", ["Slack:SigningSecret"] = string.Empty });
+
+        var response = await app.PostAsync("""{"challenge":"c","type":"url_verification"}""", "application/json", secret: string.Empty);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Fact]
     public async Task AppMention_PostsTheAnswerInItsThreadWithTheBotToken()
     {
