@@ -8,6 +8,7 @@ namespace Bot.Slack;
 /// </summary>
 internal sealed class SlackReplyWorker(SlackWorkQueue queue, ChatDispatcher dispatcher, IServiceProvider services, ILogger<SlackReplyWorker> logger) : BackgroundService
 {
+    // Answers are mostly CPU (render, serialize); more consumers than this only compete with the acks for the cores.
     private const int Consumers = 4;
 
     /// <summary>Slack accepts five posts per response_url.</summary>
@@ -31,7 +32,7 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, ChatDispatcher disp
         }
     }
 
-    internal async Task AnswerAsync(SlackWork work, CancellationToken cancellationToken)
+    private async Task AnswerAsync(SlackWork work, CancellationToken cancellationToken)
     {
         var reply = await dispatcher.HandleAsync(work.Context, work.Text, cancellationToken);
         var messages = SlackRenderer.Render(reply);
