@@ -22,6 +22,10 @@ internal static class SlackServices
             {
                 http.BaseAddress = services.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl;
             })
+
+            // The default request logging writes full URLs, and a response_url is a credential; failures are logged by
+            // SlackApiClient instead, with Slack's error code.
+            .RemoveAllLoggers()
             .AddResilienceHandler("slack", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 // Handles 429 (waiting exactly Retry-After when Slack sends it), 5xx, 408 and network errors.

@@ -79,6 +79,9 @@ public sealed class SlackEventsTests
         Assert.Equal("ROI bot commands", call.Json.GetProperty("text").GetString());
         Assert.Equal("header", call.Json.GetProperty("blocks")[0].GetProperty("type").GetString());
         Assert.Contains("roi baseline &lt;feature&gt;", call.Body.Replace("\\u0026", "&", StringComparison.Ordinal).Replace("\\u003C", "<", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        // The response_url is itself a credential (five posts for 30 minutes): it must not reach the logs.
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("hooks.slack.com/commands", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -272,6 +275,25 @@ public sealed class SlackEventsTests
 
         Assert.Equal("channel_not_found", error.Error);
         Assert.DoesNotContain(SlackTestApp.BotToken, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedPost_LogsSlacksErrorCode_NeverTheTokenOrSecret()
+    {
+        using var app = new SlackTestApp();
+        app.Slack.Then("chat.postMessage", () => FakeSlack.Json("""{"ok":false,"error":"not_in_channel"}"""));
+
+        await app.PostEventAsync(SlackTestApp.Mention("help"), "Ev0NOTIN");
+        await app.Slack.WaitForCallsAsync(1);
+        for (var i = 0; i < 100 && !app.Logs.Lines.Any(l => l.Contains("Could not answer", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        var lines = app.Logs.Lines;
+        Assert.Contains(lines, l => l.Contains("chat.postMessage answered ok=false: not_in_channel", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Could not answer a Slack request in C0CHANNEL", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(SlackTestApp.BotToken, StringComparison.Ordinal) || l.Contains(SlackTestApp.SigningSecret, StringComparison.Ordinal));
     }
 
     [Fact]

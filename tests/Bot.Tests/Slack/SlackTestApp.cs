@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Bot.Slack;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Tests.Slack;
 
@@ -35,12 +37,16 @@ internal sealed class SlackTestApp : IDisposable
         }
 
         app = new BotApplication(settings);
-        Factory = app.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
-            services.AddHttpClient<SlackApiClient>().ConfigurePrimaryHttpMessageHandler(() => Slack)));
+        Factory = app.WithWebHostBuilder(builder => builder
+            .ConfigureLogging(logging => logging.AddProvider(Logs))
+            .ConfigureServices(services => services.AddHttpClient<SlackApiClient>().ConfigurePrimaryHttpMessageHandler(() => Slack)));
         Client = Factory.CreateClient();
     }
 
     public FakeSlack Slack { get; }
+
+    /// <summary>Every log line the host wrote, formatted, with its exception.</summary>
+    public RecordingLogs Logs { get; } = new();
 
     public WebApplicationFactory<Program> Factory { get; }
 
@@ -108,5 +114,29 @@ internal sealed class SlackTestApp : IDisposable
         Client.Dispose();
         Factory.Dispose();
         app.Dispose();
+    }
+}
+
+internal sealed class RecordingLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyList<string> Lines => [.. lines];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(RecordingLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }
