@@ -2,8 +2,8 @@ using Bot.Chat;
 using Bot.Data;
 using Bot.Local;
 using Bot.Roi;
-using Bot.Teams;
 using Bot.Slack;
+using Bot.Teams;
 
 namespace Bot;
 

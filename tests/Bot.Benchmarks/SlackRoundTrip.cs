@@ -40,7 +40,7 @@ internal static class SlackRoundTrip
             "--Slack:Enabled=true",
             "--Slack:BotToken=xoxb-benchmark",
             $"--Slack:SigningSecret={Secret}",
-            $"--Slack:AllowedTeamIds={Team}",
+            $"--Slack:AllowedTeamIds:0={Team}",
             $"--Slack:ApiBaseUrl={slackUrl}/api/",
             "--Logging:LogLevel:Default=Warning",
         ]);

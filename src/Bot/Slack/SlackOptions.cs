@@ -24,13 +24,13 @@ internal sealed class SlackOptions
     /// <summary>Receive events over a WebSocket the bot opens, instead of Slack calling a public URL.</summary>
     public bool SocketMode { get; set; }
 
-    /// <summary>Workspace (team) ids allowed to talk to the bot, comma separated; everything else is refused.</summary>
-    public string AllowedTeamIds { get; set; } = string.Empty;
+    /// <summary>Workspace (team) ids allowed to talk to the bot (`Slack__AllowedTeamIds__0=T…`); everything else is refused.</summary>
+    public List<string> AllowedTeamIds { get; set; } = [];
 
     public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
 
     public IReadOnlySet<string> AllowedTeams() =>
-        AllowedTeamIds.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        AllowedTeamIds.Select(id => id.Trim()).Where(id => id.Length > 0).ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>Start-up checks: an enabled Slack channel without what it needs to verify and post refuses to start.</summary>
@@ -61,7 +61,7 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         if (options.AllowedTeams().Count == 0)
         {
-            failures.Add("Slack:AllowedTeamIds must name at least one workspace id (T...), comma separated; requests from other workspaces are refused.");
+            failures.Add("Slack:AllowedTeamIds must name at least one workspace id (T..., e.g. Slack__AllowedTeamIds__0=T0123); requests from other workspaces are refused.");
         }
 
         if (!options.ApiBaseUrl.IsAbsoluteUri || !options.ApiBaseUrl.AbsoluteUri.EndsWith('/'))

@@ -34,7 +34,7 @@ public sealed class SlackStartupTests
 
     [Fact]
     public async Task Enabled_WithEverythingItNeeds_Starts() =>
-        await StartHostAsync("--Slack:Enabled=true", "--Slack:BotToken=xoxb-1", "--Slack:SigningSecret=s", "--Slack:AllowedTeamIds=T1");
+        await StartHostAsync("--Slack:Enabled=true", "--Slack:BotToken=xoxb-1", "--Slack:SigningSecret=s", "--Slack:AllowedTeamIds:0=T1");
 
     [Fact]
     public async Task Enabled_WithoutSigningSecret_RefusesToStart()
@@ -42,7 +42,7 @@ public sealed class SlackStartupTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHostAsync(
             "--Slack:Enabled=true",
             "--Slack:BotToken=xoxb-1",
-            "--Slack:AllowedTeamIds=T1"));
+            "--Slack:AllowedTeamIds:0=T1"));
 
         Assert.Contains("Slack:SigningSecret is required", error.Message, StringComparison.Ordinal);
     }
@@ -54,7 +54,7 @@ public sealed class SlackStartupTests
             "--Slack:Enabled=true",
             "--Slack:SocketMode=true",
             "--Slack:BotToken=xoxb-1",
-            "--Slack:AllowedTeamIds=T1"));
+            "--Slack:AllowedTeamIds:0=T1"));
 
         Assert.Contains("Slack:AppToken is required", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SigningSecret", error.Message, StringComparison.Ordinal);

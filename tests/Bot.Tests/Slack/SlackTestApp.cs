@@ -29,7 +29,7 @@ internal sealed class SlackTestApp : IDisposable
             ["Slack:Enabled"] = "true",
             ["Slack:BotToken"] = BotToken,
             ["Slack:SigningSecret"] = SigningSecret,
-            ["Slack:AllowedTeamIds"] = AllowedTeam,
+            ["Slack:AllowedTeamIds:0"] = AllowedTeam,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
