@@ -85,6 +85,19 @@ public sealed class SlackEventsTests
     }
 
     [Fact]
+    public async Task SlashCommand_Baseline_IsSetBySlackUserAndAnsweredInChannel()
+    {
+        using var app = new SlackTestApp();
+
+        await app.PostSlashCommandAsync("baseline meeting-summary 20m @ $50/h");
+
+        var call = Assert.Single(await app.Slack.WaitForCallsAsync(1));
+        Assert.Equal("in_channel", call.Json.GetProperty("response_type").GetString());
+        Assert.Equal("Baseline set for meeting-summary", call.Json.GetProperty("text").GetString());
+        Assert.Contains("Set by ada.", call.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SlashCommand_WrongForm_AnswersOnlyTheAsker()
     {
         using var app = new SlackTestApp();
