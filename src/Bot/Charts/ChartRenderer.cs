@@ -1,0 +1,291 @@
+using System.Globalization;
+using Bot.Roi;
+using ScottPlot;
+using SkiaSharp;
+
+namespace Bot.Charts;
+
+/// <summary>
+/// Data in, PNG bytes out; no I/O. Sized for chat clients (800×450 by default): a title, axis labels with units,
+/// period labels under every month, and the Okabe–Ito colours, which stay apart for colour-blind readers.
+/// Values become <see cref="double"/> only here, to be drawn; nothing is computed from them.
+/// </summary>
+internal static class ChartRenderer
+{
+    public const int DefaultWidth = 800;
+    public const int DefaultHeight = 450;
+
+    // Okabe & Ito (2008), "Color Universal Design".
+    public static readonly Color Blue = Color.FromHex("#0072B2");
+    public static readonly Color Vermillion = Color.FromHex("#D55E00");
+    public static readonly Color BluishGreen = Color.FromHex("#009E73");
+    public static readonly Color ReddishPurple = Color.FromHex("#CC79A7");
+    public static readonly Color Orange = Color.FromHex("#E69F00");
+    public static readonly Color SkyBlue = Color.FromHex("#56B4E9");
+    public static readonly Color Yellow = Color.FromHex("#F0E442");
+    public static readonly Color Black = Color.FromHex("#000000");
+
+    /// <summary>Series colours for the all-features chart, most distinct first (yellow last: weak on white).</summary>
+    public static readonly IReadOnlyList<Color> SeriesColors = [Blue, Vermillion, BluishGreen, ReddishPurple, Orange, SkyBlue, Black, Yellow];
+
+    /// <summary>Sans-serif families tried in order; .ci/run installs DejaVu (Debian fonts-dejavu-core) where none is.</summary>
+    public static readonly IReadOnlyList<string> PreferredFonts = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans"];
+
+    private static readonly Lazy<string> FontFamily = new(FindFont);
+
+    private const float LeftPadding = 92;
+    private const float RightPadding = 20;
+
+    /// <summary>
+    /// Two panels over the same months: the ROI multiple with the break-even line (1×) above, the AI and human
+    /// cost per task below. Both use a log scale: multiples and costs span several orders of magnitude.
+    /// </summary>
+    public static byte[] FeatureTrendPng(FeatureTrend trend, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        RequireTwoMonths(trend.MonthsWithData);
+        var labels = trend.Months.Select(m => m.Month.Label).ToArray();
+
+        var roiPlot = NewPlot(labels, showPeriodLabels: false);
+        var title = $"{trend.Feature}: ROI and cost per task, {labels[0]} to {labels[^1]}";
+        roiPlot.Axes.Left.Label.Text = "ROI (×, log)";
+        var roi = trend.Months.Select(m => m.RoiMultiple).ToArray();
+        AddSeries(roiPlot, roi, "ROI multiple", Blue, MarkerShape.FilledCircle, log: true);
+        var breakEven = roiPlot.Add.HorizontalLine(0);
+        breakEven.Color = Black;
+        breakEven.LineWidth = 1.5f;
+        breakEven.LinePattern = LinePattern.Dashed;
+        breakEven.LegendText = "break-even 1×";
+        SetLogLimits(roiPlot, roi.Append(1m), labels.Length);
+        roiPlot.Axes.Left.TickGenerator = LogTicks(FormatMultipleTick);
+
+        var costPlot = NewPlot(labels, showPeriodLabels: true);
+        costPlot.Axes.Left.Label.Text = "USD per task (log)";
+        costPlot.Axes.Bottom.Label.Text = "Month";
+        var ai = trend.Months.Select(m => m.AiCostPerTask).ToArray();
+        var human = trend.Months.Select(m => m.HumanCostPerTask).ToArray();
+        AddSeries(costPlot, ai, "AI cost/task", Vermillion, MarkerShape.FilledSquare, log: true);
+        AddSeries(costPlot, human, "human cost/task", BluishGreen, MarkerShape.FilledTriangleUp, log: true);
+        SetLogLimits(costPlot, ai.Concat(human), labels.Length);
+        costPlot.Axes.Left.TickGenerator = LogTicks(FormatMoneyTick);
+
+        foreach (var change in trend.BaselineChanges)
+        {
+            var index = trend.Months.ToList().FindIndex(m => m.Month == change.Month);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            // Between the last month on the old baseline and the first on the new one.
+            foreach (var (plot, text) in new[] { (roiPlot, $"baseline {Money.Format(change.HumanCostPerTask)}/task"), (costPlot, (string?)null) })
+            {
+                var line = plot.Add.VerticalLine(index - 0.5);
+                line.Color = ReddishPurple;
+                line.LineWidth = 2;
+                line.LinePattern = LinePattern.Dotted;
+                if (text is not null)
+                {
+                    line.Text = text;
+                    line.LabelFontSize = 11;
+                    line.LabelBackgroundColor = ReddishPurple;
+                    line.LabelFontColor = Colors.White;
+                    line.LabelOppositeAxis = true;
+                }
+            }
+        }
+
+        roiPlot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
+        costPlot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
+
+        // Fixed paddings line the two data areas up month for month.
+        // The title gets its own strip so the baseline labels above the top panel cannot run into it.
+        const int titleHeight = 30;
+        var roiHeight = (int)((height - titleHeight) * 0.52);
+        roiPlot.Layout.Fixed(new PixelPadding(LeftPadding, RightPadding, 8, 24));
+        costPlot.Layout.Fixed(new PixelPadding(LeftPadding, RightPadding, 50, 8));
+        return Encode(width, height, canvas =>
+        {
+            DrawTitle(canvas, title, width, titleHeight);
+            DrawPanel(canvas, roiPlot, width, roiHeight, titleHeight);
+            DrawPanel(canvas, costPlot, width, height - titleHeight - roiHeight, titleHeight + roiHeight);
+        });
+    }
+
+    /// <summary>One line per feature: savings (human cost avoided minus AI cost) per month, in dollars.</summary>
+    public static byte[] SavingsPng(SavingsTrend trend, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        RequireTwoMonths(trend.MonthsWithData);
+        var labels = trend.Months.Select(m => m.Label).ToArray();
+        var plot = NewPlot(labels, showPeriodLabels: true);
+        plot.Title($"Savings per feature per month, {labels[0]} to {labels[^1]}", size: 15);
+        plot.Axes.Title.Label.Bold = true;
+        plot.Axes.Left.Label.Text = "Savings per month (USD)";
+        plot.Axes.Bottom.Label.Text = "Month";
+
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
+        for (var i = 0; i < trend.Features.Count; i++)
+        {
+            var feature = trend.Features[i];
+            AddSeries(plot, feature.Savings, feature.Feature, SeriesColors[i % SeriesColors.Count], shapes[i % shapes.Length], log: false);
+        }
+
+        var values = trend.Features.SelectMany(f => f.Savings).OfType<decimal>().Select(v => (double)v).Append(0).ToList();
+        var (low, high) = (values.Min(), values.Max());
+        var span = Math.Max(high - low, 1);
+
+        // Headroom above the lines keeps the legend off the data.
+        var legendRows = Math.Ceiling(trend.Features.Count / 3.0);
+        plot.Axes.SetLimits(-0.5, labels.Length - 0.5, low - (span * 0.05), high + (span * (0.12 + (0.1 * legendRows))));
+        if (low < 0)
+        {
+            var zero = plot.Add.HorizontalLine(0);
+            zero.Color = Black;
+            zero.LineWidth = 1;
+        }
+
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = FormatSavingsTick };
+        plot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
+        plot.Layout.Fixed(new PixelPadding(LeftPadding, RightPadding, 50, 36));
+        return Encode(width, height, canvas => plot.Render(canvas, new PixelRect(0, width, height, 0)));
+    }
+
+    private static string FindFont()
+    {
+        var installed = SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return PreferredFonts.FirstOrDefault(installed.Contains)
+            ?? installed.FirstOrDefault()
+            ?? throw new InvalidOperationException("No fonts are installed, so chart text cannot be drawn. On Debian: apt-get install fonts-dejavu-core.");
+    }
+
+    private static void RequireTwoMonths(int monthsWithData)
+    {
+        if (monthsWithData < 2)
+        {
+            throw new ArgumentException($"A chart needs at least two months with data; this has {monthsWithData}.");
+        }
+    }
+
+    private static Plot NewPlot(string[] labels, bool showPeriodLabels)
+    {
+        var plot = new Plot();
+        plot.Font.Set(FontFamily.Value);
+        plot.FigureBackground.Color = Colors.White;
+        plot.DataBackground.Color = Colors.White;
+        plot.Grid.MajorLineColor = Color.FromHex("#E5E5E5");
+        plot.Axes.Left.Label.FontSize = 13;
+        plot.Axes.Bottom.Label.FontSize = 13;
+        plot.Axes.Left.TickLabelStyle.FontSize = 12;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
+        plot.Legend.FontSize = 12;
+        plot.Legend.OutlineColor = Color.FromHex("#BBBBBB");
+        var positions = Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.SetTicks(positions, showPeriodLabels ? labels : labels.Select(_ => string.Empty).ToArray());
+        return plot;
+    }
+
+    /// <summary>A line through the months that have a value; a missing month breaks the line instead of bridging it.</summary>
+    private static void AddSeries(Plot plot, IReadOnlyList<decimal?> values, string legend, Color color, MarkerShape marker, bool log)
+    {
+        var legendShown = false;
+        var segment = new List<(double X, double Y)>();
+        void Flush()
+        {
+            if (segment.Count == 0)
+            {
+                return;
+            }
+
+            var scatter = plot.Add.Scatter(segment.Select(p => p.X).ToArray(), segment.Select(p => p.Y).ToArray(), color);
+            scatter.LineWidth = 2.5f;
+            scatter.MarkerSize = 7;
+            scatter.MarkerShape = marker;
+            if (!legendShown)
+            {
+                scatter.LegendText = legend;
+                legendShown = true;
+            }
+
+            segment.Clear();
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is { } value && (!log || value > 0))
+            {
+                segment.Add((i, log ? Math.Log10((double)value) : (double)value));
+            }
+            else
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+    }
+
+    /// <summary>Whole decades with room above for the legend; at least one decade tall so ticks exist.</summary>
+    private static void SetLogLimits(Plot plot, IEnumerable<decimal?> values, int months)
+    {
+        var logs = values.OfType<decimal>().Where(v => v > 0).Select(v => Math.Log10((double)v)).ToList();
+        var low = Math.Floor(logs.Min());
+        var high = Math.Max(Math.Ceiling(logs.Max()), low + 1);
+        var span = high - low;
+        plot.Axes.SetLimits(-0.5, months - 0.5, low - (span * 0.04), high + (span * 0.3));
+    }
+
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> format) => new()
+    {
+        IntegerTicksOnly = true,
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        LabelFormatter = format,
+    };
+
+    private static string FormatMultipleTick(double log10) =>
+        Math.Pow(10, log10).ToString(log10 < 0 ? "0.###" : "#,##0", CultureInfo.InvariantCulture) + "×";
+
+    private static string FormatMoneyTick(double log10)
+    {
+        var value = Math.Pow(10, log10);
+        return "$" + value.ToString(value < 1 ? "0.#########" : "#,##0", CultureInfo.InvariantCulture);
+    }
+
+    private static string FormatSavingsTick(double value)
+    {
+        var sign = value < 0 ? "-" : string.Empty;
+        var size = Math.Abs(value);
+        return sign + (size >= 1_000_000 ? $"${(size / 1_000_000).ToString("0.#", CultureInfo.InvariantCulture)}M"
+            : size >= 1_000 ? $"${(size / 1_000).ToString("0.#", CultureInfo.InvariantCulture)}k"
+            : $"${size.ToString("0.##", CultureInfo.InvariantCulture)}");
+    }
+
+    private static void DrawTitle(SKCanvas canvas, string title, int width, int height)
+    {
+        using var typeface = SKTypeface.FromFamilyName(FontFamily.Value, SKFontStyle.Bold);
+        using var font = new SKFont(typeface, 16);
+        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        canvas.DrawText(title, width / 2f, height - 8, SKTextAlign.Center, font, paint);
+    }
+
+    // Each panel is drawn on its own surface: a plot paints its background over the whole canvas it is given.
+    private static void DrawPanel(SKCanvas canvas, Plot plot, int width, int height, int top)
+    {
+        using var surface = CreateSurface(width, height);
+        plot.Render(surface.Canvas, new PixelRect(0, width, height, 0));
+        using var image = surface.Snapshot();
+        canvas.DrawImage(image, 0, top);
+    }
+
+    private static SKSurface CreateSurface(int width, int height) =>
+        SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException("SkiaSharp could not create a drawing surface.");
+
+    private static byte[] Encode(int width, int height, Action<SKCanvas> draw)
+    {
+        using var surface = CreateSurface(width, height);
+        surface.Canvas.Clear(SKColors.White);
+        draw(surface.Canvas);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+}
