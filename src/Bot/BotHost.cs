@@ -1,3 +1,4 @@
+using Bot.Charts;
 using Bot.Chat;
 using Bot.Data;
 using Bot.Local;
@@ -28,6 +29,7 @@ internal static class BotHost
         builder.AddLocalChat();
         builder.AddTeams();
         builder.AddSlack();
+        builder.AddCharts();
 
         var app = builder.Build();
         app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());
@@ -35,6 +37,7 @@ internal static class BotHost
         app.MapLocalChat();
         app.MapTeams();
         app.MapSlack();
+        app.MapCharts();
         return app;
     }
 }

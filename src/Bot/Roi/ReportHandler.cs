@@ -1,10 +1,11 @@
 using System.Globalization;
+using Bot.Charts;
 using Bot.Chat;
 
 namespace Bot.Roi;
 
 /// <summary>`roi`, `roi &lt;period&gt;`, `roi &lt;feature&gt; [period]`: the table, or one feature in depth.</summary>
-internal sealed class ReportHandler(RoiReader reader, BaselineStore store, ReportingClock clock, IEnumerable<IModelPriceInfo> priceInfo) : ICommandHandler
+internal sealed class ReportHandler(RoiReader reader, BaselineStore store, ReportingClock clock, IEnumerable<IModelPriceInfo> priceInfo, ChartService charts) : ICommandHandler
 {
     private const int TrendMonths = 6;
 
@@ -140,6 +141,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
             Tables = tables,
             Highlights = RoiTables.Highlights(single),
             Footnote = Footnote(period),
+            Chart = await charts.FeatureChartOrNullAsync(feature, lastMonth, cancellationToken),
         };
     }
 
