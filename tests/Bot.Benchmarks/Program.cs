@@ -3,6 +3,7 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["slack"] = SlackRoundTrip.RunAsync,
+    ["chart"] = Bot.Benchmarks.ChartBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
