@@ -66,31 +66,7 @@ internal static class ChartRenderer
         AddSeries(costPlot, human, "human cost/task", BluishGreen, MarkerShape.FilledTriangleUp, log: true);
         SetLogAxis(costPlot, ai.Concat(human), labels.Length, FormatMoneyTick);
 
-        foreach (var change in trend.BaselineChanges)
-        {
-            var index = trend.Months.ToList().FindIndex(m => m.Month == change.Month);
-            if (index < 0)
-            {
-                continue;
-            }
-
-            // Between the last month on the old baseline and the first on the new one.
-            foreach (var (plot, text) in new[] { (roiPlot, $"baseline {Money.Format(change.HumanCostPerTask)}/task"), (costPlot, (string?)null) })
-            {
-                var line = plot.Add.VerticalLine(index - 0.5);
-                line.Color = ReddishPurple;
-                line.LineWidth = 2;
-                line.LinePattern = LinePattern.Dotted;
-                if (text is not null)
-                {
-                    line.Text = text;
-                    line.LabelFontSize = 11;
-                    line.LabelBackgroundColor = ReddishPurple;
-                    line.LabelFontColor = Colors.White;
-                    line.LabelOppositeAxis = true;
-                }
-            }
-        }
+        AddBaselineMarkers(trend, roiPlot, costPlot);
 
         roiPlot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
         costPlot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
@@ -109,6 +85,46 @@ internal static class ChartRenderer
         });
     }
 
+    /// <summary>
+    /// A dotted line between the last month on the old baseline and the first on the new one, in both panels,
+    /// labelled with the new human cost above the top panel. Labels need two months of room: where changes are
+    /// closer, only the later one is labelled.
+    /// </summary>
+    private static void AddBaselineMarkers(FeatureTrend trend, Plot roiPlot, Plot costPlot)
+    {
+        var months = trend.Months.Select(m => m.Month).ToList();
+        var changes = trend.BaselineChanges
+            .Select(change => (Index: months.IndexOf(change.Month), change.HumanCostPerTask))
+            .Where(change => change.Index > 0)
+            .OrderByDescending(change => change.Index)
+            .ToList();
+        var lastLabelled = int.MaxValue;
+        foreach (var (index, humanCost) in changes)
+        {
+            foreach (var plot in new[] { roiPlot, costPlot })
+            {
+                var line = plot.Add.VerticalLine(index - 0.5);
+                line.Color = ReddishPurple;
+                line.LineWidth = 2;
+                line.LinePattern = LinePattern.Dotted;
+                if (plot == roiPlot && index == changes[^1].Index)
+                {
+                    line.LegendText = "baseline change";
+                }
+
+                if (plot == roiPlot && lastLabelled - index >= 2)
+                {
+                    line.Text = $"{Money.Format(humanCost)}/task";
+                    line.LabelFontSize = 11;
+                    line.LabelBackgroundColor = ReddishPurple;
+                    line.LabelFontColor = Colors.White;
+                    line.LabelOppositeAxis = true;
+                    lastLabelled = index;
+                }
+            }
+        }
+    }
+
     /// <summary>One line per feature: savings (human cost avoided minus AI cost) per month, in dollars.</summary>
     public static byte[] SavingsPng(SavingsTrend trend, int width = DefaultWidth, int height = DefaultHeight)
     {
@@ -124,7 +140,8 @@ internal static class ChartRenderer
         for (var i = 0; i < trend.Features.Count; i++)
         {
             var feature = trend.Features[i];
-            AddSeries(plot, feature.Savings, feature.Feature, SeriesColors[i % SeriesColors.Count], shapes[i % shapes.Length], log: false);
+            // Colour and marker together stay unique for 32 features.
+            AddSeries(plot, feature.Savings, feature.Feature, SeriesColors[i % SeriesColors.Count], shapes[i / SeriesColors.Count % shapes.Length], log: false);
         }
 
         var values = trend.Features.SelectMany(f => f.Savings).OfType<decimal>().Select(v => (double)v).Append(0).ToList();
