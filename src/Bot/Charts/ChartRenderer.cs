@@ -245,7 +245,7 @@ internal static class ChartRenderer
     /// </summary>
     private static void SetLogAxis(Plot plot, IEnumerable<decimal?> values, int months, Func<double, string> format)
     {
-        var logs = values.OfType<decimal>().Where(v => v > 0).Select(v => Math.Log10((double)v)).ToList();
+        var logs = values.OfType<decimal>().Where(v => v > 0).Select(v => Math.Log10((double)v)).DefaultIfEmpty(0).ToList();
         var low = Math.Floor(logs.Min());
         var high = Math.Max(Math.Ceiling(logs.Max()), low + 1);
         var span = high - low;

@@ -115,6 +115,19 @@ public sealed partial class ChartLinksTests
     }
 
     [Fact]
+    public async Task CreateUrl_NoSigningKey_LinksWorkWithinTheProcess()
+    {
+        using var app = new BotApplication(new Dictionary<string, string?> { ["Charts:PublicBaseUrl"] = "https://roi.example.com" });
+        var url = app.Service<IChartLinks>().CreateUrl(new ReplyChart(Png, "alt", "c.png"));
+
+        using var response = await app.CreateClient().GetAsync(url.PathAndQuery);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var signedWithTestKey = ChartLinkSigner.Sign(Encoding.UTF8.GetBytes(Key), LinkPattern().Match(url.ToString()).Groups["id"].Value, long.Parse(LinkPattern().Match(url.ToString()).Groups["exp"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(signedWithTestKey, url.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_EachOutcome()
     {
         var key = Encoding.UTF8.GetBytes(Key);

@@ -65,6 +65,17 @@ public sealed class ChartRendererTests
         Assert.Contains(Hex(ChartRenderer.Blue), SampledColors(bitmap));
     }
 
+    [Fact]
+    public void FeatureTrendPng_FreeTasksAndNoBaseline_DrawsEmptyAxesInsteadOfFailing()
+    {
+        var months = ChartSamples.Months();
+        var trend = new FeatureTrend("x", months.Select(m => new TrendMonth(m, null, 0m, null)).ToList(), []);
+
+        using var bitmap = Decode(ChartRenderer.FeatureTrendPng(trend));
+
+        Assert.Equal(800, bitmap.Width);
+    }
+
     internal static SKBitmap Decode(byte[] png) =>
         SKBitmap.Decode(png) ?? throw new InvalidOperationException("not a PNG SkiaSharp can read");
 
