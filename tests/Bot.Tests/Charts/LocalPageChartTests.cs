@@ -4,12 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bot.Chat;
-using Bot.Data;
-using Bot.Roi;
-using Dapper;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Charts;
 
@@ -31,7 +26,7 @@ public sealed class LocalPageChartTests
         try
         {
             await using var app = BotHost.Build(["--urls=http://127.0.0.1:0", $"--Storage:Path={Path.Combine(folder, "roi.db")}"]);
-            await SeedAsync(app, timeout.Token);
+            await ChartSeed.MeetingSummaryAsync(app.Services, timeout.Token);
             await app.StartAsync(timeout.Token);
             var address = app.Urls.Single();
 
@@ -107,34 +102,6 @@ public sealed class LocalPageChartTests
           return { width: img.naturalWidth, height: img.naturalHeight, colors: colors.size, hasSeriesColor, alt: img.alt };
         })()
         """;
-
-    private const string FeatureSql = "INSERT INTO features (name, created_at) VALUES (@Feature, 0) ON CONFLICT (name) DO NOTHING";
-
-    private const string UsageSql = """
-        INSERT INTO usage_daily (feature, day, model, records, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, unpriced_records)
-        VALUES (@Feature, @Day, 'claude-3-5-haiku', 1, 1000, 0, 0, 100, @CostNanos, 0)
-        """;
-
-    private const string TasksSql = "INSERT INTO task_counts (feature, month, succeeded, failed, reported_at) VALUES (@Feature, @Month, @Succeeded, 0, 0)";
-
-    /// <summary>Three months of meeting-summary ending with the last complete month, and a baseline.</summary>
-    private static async Task SeedAsync(WebApplication app, CancellationToken cancellationToken)
-    {
-        var month = app.Services.GetRequiredService<ReportingClock>().LastCompleteMonth;
-        await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(FeatureSql, new { Feature = "meeting-summary" });
-            foreach (var (tasks, cost) in new[] { (2_000L, 16m), (1_900L, 14m), (1_800L, 12m) })
-            {
-                await connection.ExecuteAsync(UsageSql, new { Feature = "meeting-summary", Day = month.FirstDay.AddDays(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CostNanos = Money.ToNanos(cost) });
-                await connection.ExecuteAsync(TasksSql, new { Feature = "meeting-summary", Month = month.Label, Succeeded = tasks });
-                month = month.Previous();
-            }
-        }
-
-        var reply = await app.Services.GetRequiredService<ChatDispatcher>().HandleAsync(new CommandContext(new ChatAddress("local", "local"), "alice", "alice"), "roi baseline meeting-summary 20m @ $50/h", cancellationToken);
-        Assert.False(reply.IsError, PlainTextRenderer.Render(reply));
-    }
 
     private static string? FindChromium() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
