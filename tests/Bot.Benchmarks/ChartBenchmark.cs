@@ -26,6 +26,12 @@ internal static class ChartBenchmark
 
         Report("feature trend", count, () => ChartRenderer.FeatureTrendPng(feature));
         Report("savings", count, () => ChartRenderer.SavingsPng(savings));
+        // The build machine is shared: the load says how much the numbers can be trusted.
+        if (File.Exists("/proc/loadavg"))
+        {
+            Console.WriteLine($"load average: {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}, {Environment.ProcessorCount} cores");
+        }
+
         if (save is not null)
         {
             File.WriteAllBytes(save, ChartRenderer.FeatureTrendPng(feature));
