@@ -1,6 +1,7 @@
 using Bot.Charts;
 using Bot.Chat;
 using Bot.Data;
+using Bot.Digests;
 using Bot.Local;
 using Bot.Roi;
 using Bot.Slack;
@@ -30,6 +31,7 @@ internal static class BotHost
         builder.AddTeams();
         builder.AddSlack();
         builder.AddCharts();
+        builder.AddDigests();
 
         var app = builder.Build();
         app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());

@@ -11,9 +11,13 @@ internal static class LocalChat
     /// <summary>The one conversation the local page is; subscriptions made there post back to it.</summary>
     public const string ConversationId = "local";
 
+    private const int MaxPostsPerPoll = 50;
+
     public static void AddLocalChat(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddSingleton<LocalChatSender>();
+        builder.Services.AddSingleton<IChatSender>(services => services.GetRequiredService<LocalChatSender>());
     }
 
     public static void MapLocalChat(this IEndpointRouteBuilder app)
@@ -31,9 +35,23 @@ internal static class LocalChat
             var reply = await dispatcher.HandleAsync(context, request.Text, cancellationToken);
             return Results.Ok(new ChatResponse(reply, PlainTextRenderer.Render(reply)));
         });
+
+        // What the bot posted here unasked (digests); the page polls it with the id of the last post it showed.
+        app.MapGet("/api/chat/posts", async (string? after, LocalChatSender posts, CancellationToken cancellationToken) =>
+        {
+            var afterId = 0L;
+            if (!string.IsNullOrEmpty(after) && (!long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out afterId)))
+            {
+                return Results.Problem(statusCode: 400, title: "Bad after", detail: $"after must be the id of a post (a whole number 0 or more); got '{after}'.");
+            }
+
+            return Results.Ok(new PostsResponse(await posts.AfterAsync(afterId, MaxPostsPerPoll, cancellationToken)));
+        });
     }
 
     internal sealed record ChatRequest(string? Text, string? User);
 
     internal sealed record ChatResponse(Reply Reply, string Text);
+
+    internal sealed record PostsResponse(IReadOnlyList<LocalPost> Posts);
 }

@@ -59,6 +59,18 @@ function renderReply(reply, extraClass) {
   log.appendChild(box);
   box.scrollIntoView({ block: 'end' });
 }
+// Digests and other posts nobody asked for arrive through a small feed, polled with the last id shown.
+let lastPost = 0;
+async function pollPosts() {
+  try {
+    const res = await fetch('/api/chat/posts?after=' + lastPost);
+    if (!res.ok) return;
+    const data = await res.json();
+    for (const post of data.posts) { renderReply(post.reply, 'digest'); lastPost = post.id; }
+  } catch (err) { /* the bot is restarting; try again on the next tick */ }
+}
+pollPosts();
+setInterval(pollPosts, 10000);
 document.getElementById('ask').addEventListener('submit', async e => {
   e.preventDefault();
   const input = document.getElementById('text');
