@@ -43,9 +43,7 @@ internal static class DigestBuilder
     private static IReadOnlyList<string> Totals(PeriodData data, PeriodData? previous)
     {
         var savings = TotalSavings(data);
-        var api = data.Rows.Sum(r => r.Input.ApiCost);
-        var overhead = data.Rows.Sum(r => r.Input.Overhead);
-        var spend = $"AI spend {Money.Format(api + overhead)} ({Money.Format(api)} API + {Money.Format(overhead)} overhead) over {Money.FormatCount(data.Rows.Sum(r => r.SucceededTasks))} succeeded tasks.";
+        var spend = RoiTables.Summary(data.Rows);
         if (previous is null || !DigestInput.HasData(previous))
         {
             return [$"Total savings {Money.Format(savings)}; no data in {previous?.Period.DisplayName ?? "the previous period"} to compare with.", spend];
