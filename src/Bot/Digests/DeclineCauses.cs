@@ -125,7 +125,7 @@ internal static class DeclineCauses
             return $"AI cost per task down: {model} no longer used";
         }
 
-        var text = $"AI cost per task up: {model} {Money.Format(costBefore)} → {Money.Format(costNow)}/task";
+        var text = $"AI cost per task up: {model} {PerTask(costBefore, costNow)}";
         var details = new List<string>();
         var tokensBefore = was.TotalTokens / attemptsBefore;
         var tokensNow = isNow.TotalTokens / attemptsNow;
@@ -158,6 +158,19 @@ internal static class DeclineCauses
     {
         var effective = baseline.EffectiveFrom == DateTimeOffset.UnixEpoch ? "for all periods" : $"effective {LocalDate(baseline.EffectiveFrom, zone)}";
         return $"human baseline lowered from {Money.Format(before)} to {Money.Format(now)}/task ({baseline.Describe()}), set by {baseline.SetBy} on {LocalDate(baseline.SetAt, zone)}, {effective}";
+    }
+
+    /// <summary>"$0.02 → $0.06/task (+200%)", with as many decimals as it takes for the two amounts to differ.</summary>
+    internal static string PerTask(decimal before, decimal now)
+    {
+        var (a, b) = (Money.Format(before), Money.Format(now));
+        for (var decimals = 3; a == b && decimals <= 9; decimals++)
+        {
+            var format = "$#,##0." + new string('0', decimals);
+            (a, b) = (decimal.Round(before, decimals).ToString(format, CultureInfo.InvariantCulture), decimal.Round(now, decimals).ToString(format, CultureInfo.InvariantCulture));
+        }
+
+        return $"{a} → {b}/task ({DigestBuilder.Change(before, now)})";
     }
 
     /// <summary>A change of more than 5% either way.</summary>
