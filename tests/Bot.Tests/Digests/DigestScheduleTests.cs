@@ -2,6 +2,8 @@ using Bot.Digests;
 using Bot.Roi;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
 namespace Bot.Tests.Digests;
@@ -112,11 +114,18 @@ public sealed class DigestScheduleTests
     }
 
     [Fact]
-    public void BadCron_FailsValidationNamingTheSetting()
+    public void BadCronInSettings_FailsValidation_NamingTheSetting()
     {
-        var results = new DigestOptions { MonthlyCron = "every month" }.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(new object())).ToList();
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Digests:MonthlyCron"] = "every month" })
+            .Build();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
+        services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.Section).ValidateDataAnnotations();
+        using var provider = services.BuildServiceProvider();
 
-        var result = Assert.Single(results);
-        Assert.Contains("Digests:MonthlyCron", result.ErrorMessage);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DigestOptions>>().Value);
+
+        Assert.Contains("Digests:MonthlyCron 'every month' is not a Quartz cron expression", error.Message);
     }
 }
