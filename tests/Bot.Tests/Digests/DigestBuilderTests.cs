@@ -110,6 +110,21 @@ public sealed class DigestBuilderTests
     }
 
     [Fact]
+    public async Task Declining_SecondMonthRunning_SaysForHowLong()
+    {
+        var (app, data) = Bot();
+        using var _ = app;
+        await data.BaselineAsync("support-classifier", 2m, 50m);
+        await data.MonthAsync("support-classifier", "2026-09", 1000, 20m);
+        await data.MonthAsync("support-classifier", "2026-10", 1000, 30m);
+        await data.MonthAsync("support-classifier", "2026-11", 1000, 45m);
+
+        var reply = await data.DigestAsync(DigestKind.Monthly, November);
+
+        Assert.StartsWith("support-classifier: declining for 2 months — ROI multiple down 33% (55.6x → 37.0x against October 2026).", Highlight(reply, "support-classifier"));
+    }
+
+    [Fact]
     public async Task SmallSingleFall_IsNotDeclining()
     {
         var (app, data) = Bot();

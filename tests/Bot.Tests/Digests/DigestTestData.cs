@@ -63,18 +63,19 @@ internal sealed class RecordingSender(string platform = "test") : IChatSender
 {
     private readonly TaskCompletionSource firstPost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int failuresLeft;
+    private int tries;
 
     public string Platform => platform;
 
     public ConcurrentQueue<(string ConversationId, Reply Reply, string IdempotencyKey)> Posts { get; } = new();
 
-    public int Tries;
+    public int Tries => tries;
 
     public int FailuresLeft { get => failuresLeft; set => failuresLeft = value; }
 
     public Task SendAsync(string conversationId, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref Tries);
+        Interlocked.Increment(ref tries);
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
         {
             throw new HttpRequestException("platform answered 503 Service Unavailable");
