@@ -107,6 +107,8 @@ public sealed class DigestScheduleTests
         var monthly = Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(DigestServices.MonthlyTrigger));
         var quarterly = Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(DigestServices.QuarterlyTrigger));
 
+        Assert.Equal(SchedulerStatus.Created, scheduler.Status); // Digests:SchedulerEnabled=false: built, not running
+        Assert.Same(app.Time, scheduler.TimeProvider); // the clock comes from the container
         Assert.Equal("Europe/Berlin", monthly.TimeZone.Id);
         Assert.Equal("0 0 9 1 1,4,7,10 ?", quarterly.CronExpressionString);
         Assert.Equal(new DateTimeOffset(2027, 1, 1, 8, 0, 0, TimeSpan.Zero), monthly.GetFireTimeAfter(app.Time.GetUtcNow()));
