@@ -26,6 +26,7 @@ public sealed class DigestDeliveryTests
         var host = after.WithSender(sender);
         _ = host.Services;
         await sender.WaitForFirstPostAsync();
+        await UntilAsync(async () => (await host.Services.DeliveriesAsync()).All(d => d.Status == "sent")); // the job records the post just after it
 
         // A second start-up run (a restart, or the cron firing late) finds nothing left to post.
         var again = await host.Services.GetRequiredService<DigestDeliverer>().RunAsync(after.Time.GetUtcNow(), CancellationToken.None);
@@ -194,6 +195,16 @@ public sealed class DigestDeliveryTests
         await sender.WaitForFirstPostAsync();
 
         Assert.Equal("Monthly ROI digest — November 2026", Assert.Single(sender.Posts).Reply.Title);
+    }
+
+    /// <summary>Waits for the scheduler's own thread to finish something; fails the test rather than hanging.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+        }
     }
 
     private static void SqliteCleanup(string folder)
