@@ -6,6 +6,7 @@ using Bot.Local;
 using Bot.Roi;
 using Bot.Slack;
 using Bot.Teams;
+using Bot.Usage;
 
 namespace Bot;
 
@@ -32,6 +33,7 @@ internal static class BotHost
         builder.AddSlack();
         builder.AddCharts();
         builder.AddDigests();
+        builder.AddUsage();
 
         var app = builder.Build();
         app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());

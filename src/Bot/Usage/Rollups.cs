@@ -1,0 +1,131 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Usage;
+
+/// <summary>
+/// The calendar day (yyyy-MM-dd, reporting zone) of an instant, cached per 15-minute slot: every zone offset in
+/// use is a multiple of 15 minutes, so all instants in a slot share a local day. One per ingest; not thread-safe.
+/// </summary>
+internal sealed class LocalDays(TimeZoneInfo zone)
+{
+    private const long SlotMillis = 15 * 60 * 1000;
+    private readonly Dictionary<long, string> cache = [];
+
+    public TimeZoneInfo Zone => zone;
+
+    public string DayOf(long unixMillis)
+    {
+        var slot = Math.DivRem(unixMillis, SlotMillis, out var rest) - (rest < 0 ? 1 : 0);
+        if (!cache.TryGetValue(slot, out var day))
+        {
+            if (cache.Count > 100_000)
+            {
+                cache.Clear();
+            }
+
+            var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMillis), zone);
+            day = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            cache[slot] = day;
+        }
+
+        return day;
+    }
+}
+
+/// <summary>A change to one usage_daily row; negative values take away (re-pricing).</summary>
+internal sealed class UsageDelta
+{
+    public long Records;
+    public long InputTokens;
+    public long CachedInputTokens;
+    public long CacheWriteTokens;
+    public long OutputTokens;
+    public long CostNanos;
+    public long UnpricedRecords;
+}
+
+/// <summary>
+/// Adds changes to the daily rollups that `roi` reads, with one prepared statement each, inside the caller's
+/// transaction: the rollups always move together with the rows they sum.
+/// </summary>
+internal sealed class RollupWriter : IDisposable
+{
+    private const string UpsertUsageDailySql = """
+        INSERT INTO usage_daily (feature, day, model, records, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, unpriced_records)
+        VALUES (@feature, @day, @model, @records, @input, @cached, @cacheWrite, @output, @cost, @unpriced)
+        ON CONFLICT (feature, day, model) DO UPDATE SET
+            records = usage_daily.records + excluded.records,
+            input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+            cached_input_tokens = usage_daily.cached_input_tokens + excluded.cached_input_tokens,
+            cache_write_tokens = usage_daily.cache_write_tokens + excluded.cache_write_tokens,
+            output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+            cost_nanos = usage_daily.cost_nanos + excluded.cost_nanos,
+            unpriced_records = usage_daily.unpriced_records + excluded.unpriced_records
+        """;
+
+    private const string UpsertTasksDailySql = """
+        INSERT INTO tasks_daily (feature, day, succeeded, failed) VALUES (@feature, @day, @succeeded, @failed)
+        ON CONFLICT (feature, day) DO UPDATE SET
+            succeeded = tasks_daily.succeeded + excluded.succeeded,
+            failed = tasks_daily.failed + excluded.failed
+        """;
+
+    private readonly SqliteCommand usage;
+    private readonly SqliteCommand tasks;
+
+    public RollupWriter(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        usage = Prepare(connection, transaction, UpsertUsageDailySql, "@feature", "@day", "@model", "@records", "@input", "@cached", "@cacheWrite", "@output", "@cost", "@unpriced");
+        tasks = Prepare(connection, transaction, UpsertTasksDailySql, "@feature", "@day", "@succeeded", "@failed");
+    }
+
+    public void AddUsage(IReadOnlyDictionary<(string Feature, string Day, string Model), UsageDelta> deltas)
+    {
+        foreach (var ((feature, day, model), delta) in deltas)
+        {
+            var p = usage.Parameters;
+            p[0].Value = feature;
+            p[1].Value = day;
+            p[2].Value = model;
+            p[3].Value = delta.Records;
+            p[4].Value = delta.InputTokens;
+            p[5].Value = delta.CachedInputTokens;
+            p[6].Value = delta.CacheWriteTokens;
+            p[7].Value = delta.OutputTokens;
+            p[8].Value = delta.CostNanos;
+            p[9].Value = delta.UnpricedRecords;
+            usage.ExecuteNonQuery();
+        }
+    }
+
+    public void AddTasks(string feature, string day, long succeeded, long failed)
+    {
+        var p = tasks.Parameters;
+        p[0].Value = feature;
+        p[1].Value = day;
+        p[2].Value = succeeded;
+        p[3].Value = failed;
+        tasks.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        usage.Dispose();
+        tasks.Dispose();
+    }
+
+    internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+}

@@ -1,0 +1,351 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Bot.Data;
+using Bot.Roi;
+using Bot.Usage.Prices;
+using Microsoft.Data.Sqlite;
+
+namespace Bot.Usage;
+
+/// <summary>What an upload did: records received, newly stored, and already stored before (duplicates).</summary>
+internal sealed record IngestResult(long Received, long Stored, long Duplicates);
+
+/// <summary>
+/// Stores usage records. Every upload (a file import or one HTTP request) is one <see cref="UsageIngest"/>:
+/// all of it is stored, with its rollups, or none of it.
+/// </summary>
+internal sealed class UsageStore(Database database, PriceBook prices, ReportingClock clock, TimeProvider time)
+{
+    /// <summary>
+    /// Starts an upload. <paramref name="source"/> names where the records come from (`api`, a file name, `openai-usage`):
+    /// records without a record id are deduplicated by source and content.
+    /// </summary>
+    public async Task<UsageIngest> BeginAsync(string source, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(source.Length, UsageValidation.MaxTextLength);
+        await prices.ReloadAsync(ct);
+        var connection = await database.OpenAsync(ct);
+        return new UsageIngest(connection, source.Trim(), prices.Snapshot(), new LocalDays(clock.Zone), time);
+    }
+}
+
+/// <summary>
+/// One upload. Records are buffered and written in batches with prepared statements, all inside one write
+/// transaction that starts with the first batch. <see cref="CommitAsync"/> makes it all visible at once;
+/// disposing without it rolls everything back, so an upload refused for a bad record leaves nothing behind.
+/// Not thread-safe.
+/// </summary>
+internal sealed class UsageIngest : IAsyncDisposable
+{
+    public const int BatchSize = 4096;
+
+    private const string InsertRecordSql = """
+        INSERT INTO usage_records (dedupe_key, record_id, source, occurred_at, feature, model, input_tokens, cached_input_tokens,
+                                   cache_write_tokens, output_tokens, requests, cost_nanos, cost_source, task_id)
+        VALUES (@key, @recordId, @source, @occurredAt, @feature, @model, @input, @cached, @cacheWrite, @output, @requests, @cost, @costSource, @taskId)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """;
+
+    private const string EnsureFeatureSql = "INSERT INTO features (name, created_at) VALUES (@name, @createdAt) ON CONFLICT (name) DO NOTHING";
+
+    // A task id on usage means the task ran and succeeded, unless the tasks API already said otherwise.
+    private const string ImplyTaskSql = """
+        INSERT INTO tasks (feature, task_id, completed_at, succeeded, origin) VALUES (@feature, @taskId, @completedAt, 1, 'usage')
+        ON CONFLICT (feature, task_id) DO NOTHING
+        """;
+
+    private readonly SqliteConnection connection;
+    private readonly string source;
+    private readonly PriceSnapshot prices;
+    private readonly LocalDays days;
+    private readonly TimeProvider time;
+    private readonly List<Pending> buffer = new(BatchSize);
+    private readonly Dictionary<UInt128, int> occurrences = [];
+    private readonly HashSet<string> ensuredFeatures = new(StringComparer.Ordinal);
+    private readonly byte[] scratch = new byte[4096];
+
+    private SqliteTransaction? transaction;
+    private SqliteCommand? insertRecord;
+    private SqliteCommand? ensureFeature;
+    private SqliteCommand? implyTask;
+    private RollupWriter? rollups;
+    private long received;
+    private long stored;
+    private bool finished;
+
+    internal UsageIngest(SqliteConnection connection, string source, PriceSnapshot prices, LocalDays days, TimeProvider time)
+    {
+        this.connection = connection;
+        this.source = source;
+        this.prices = prices;
+        this.days = days;
+        this.time = time;
+    }
+
+    public long Received => received;
+
+    /// <summary>Adds one record (validated with <see cref="UsageValidation"/> first; an invalid one throws).</summary>
+    public Task AddAsync(UsageRecord record, CancellationToken ct) => AddAsync(record, source, ct);
+
+    /// <summary>Adds one record that names its own source (an HTTP record with a `source` field).</summary>
+    public Task AddAsync(UsageRecord record, string recordSource, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(finished, this);
+        if (string.IsNullOrWhiteSpace(recordSource) || recordSource.Length > UsageValidation.MaxTextLength)
+        {
+            throw new ArgumentException($"A source is 1 to {UsageValidation.MaxTextLength} characters.", nameof(recordSource));
+        }
+
+        var problem = UsageValidation.Validate(record, received + 1).FirstOrDefault();
+        if (problem is not null)
+        {
+            throw new ArgumentException($"Invalid usage record: {problem}", nameof(record));
+        }
+
+        received++;
+        buffer.Add(Prepare(record, recordSource));
+        if (buffer.Count >= BatchSize)
+        {
+            ct.ThrowIfCancellationRequested();
+            Flush();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes what is buffered, then commits the records and their rollups together.</summary>
+    public Task<IngestResult> CommitAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(finished, this);
+        ct.ThrowIfCancellationRequested();
+        Flush();
+        transaction?.Commit();
+        finished = true;
+        return Task.FromResult(new IngestResult(received, stored, received - stored));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        finished = true;
+        insertRecord?.Dispose();
+        ensureFeature?.Dispose();
+        implyTask?.Dispose();
+        rollups?.Dispose();
+        if (transaction is not null)
+        {
+            // Rolls back unless committed.
+            await transaction.DisposeAsync();
+        }
+
+        await connection.DisposeAsync();
+    }
+
+    private Pending Prepare(UsageRecord record, string recordSource)
+    {
+        FeatureName.TryNormalize(record.Feature, out var feature);
+        var model = record.Model.Trim();
+        var occurredAt = record.Timestamp.ToUnixTimeMilliseconds();
+        long? givenNanos = record.Cost is { } cost ? Money.ToNanos(cost) : null;
+
+        long? costNanos;
+        string costSource;
+        if (givenNanos is not null)
+        {
+            (costNanos, costSource) = (givenNanos, CostSources.Given);
+        }
+        else if (prices.Quote(model, record.Timestamp) is { } quote)
+        {
+            (costNanos, costSource) = (quote.Prices.CostNanos(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens), quote.CostSource);
+        }
+        else
+        {
+            (costNanos, costSource) = (null, CostSources.Unpriced);
+        }
+
+        var key = DedupeKey(record, recordSource.Trim(), feature, model, occurredAt, givenNanos);
+        return new Pending(key, record, recordSource.Trim(), occurredAt, feature, model, costNanos, costSource);
+    }
+
+    /// <summary>
+    /// With a record id: the id and the content, so a re-sent record is stored once while two different records that
+    /// share a provider's id are both kept. Without one: source, content and how many identical records came before
+    /// it in this upload, so a re-sent upload is stored once and two identical lines in one file are both kept.
+    /// </summary>
+    private byte[] DedupeKey(UsageRecord record, string recordSource, string feature, string model, long occurredAt, long? givenNanos)
+    {
+        var writer = new KeyWriter(scratch);
+        writer.Byte(record.RecordId is null ? (byte)2 : (byte)1);
+        if (record.RecordId is { } recordId)
+        {
+            writer.Text(recordId);
+        }
+        else
+        {
+            writer.Text(recordSource);
+        }
+
+        writer.Long(occurredAt);
+        writer.Text(feature);
+        writer.Text(model);
+        writer.Long(record.InputTokens);
+        writer.Long(record.CachedInputTokens);
+        writer.Long(record.CacheWriteTokens);
+        writer.Long(record.OutputTokens);
+        writer.Long(record.Requests);
+        writer.Long(givenNanos ?? -1);
+        writer.Text(record.TaskId);
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(writer.Written, hash);
+        if (record.RecordId is not null)
+        {
+            return hash[..16].ToArray();
+        }
+
+        var content = BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        var occurrence = occurrences.TryGetValue(content, out var seen) ? seen + 1 : 1;
+        occurrences[content] = occurrence;
+        if (occurrence == 1)
+        {
+            return hash[..16].ToArray();
+        }
+
+        Span<byte> numbered = stackalloc byte[20];
+        hash[..16].CopyTo(numbered);
+        BinaryPrimitives.WriteInt32LittleEndian(numbered[16..], occurrence);
+        SHA256.HashData(numbered, hash);
+        return hash[..16].ToArray();
+    }
+
+    private void Flush()
+    {
+        if (buffer.Count == 0)
+        {
+            return;
+        }
+
+        EnsureTransaction();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var feature in buffer.Select(p => p.Feature).Distinct(StringComparer.Ordinal))
+        {
+            if (ensuredFeatures.Add(feature))
+            {
+                ensureFeature!.Parameters[0].Value = feature;
+                ensureFeature.Parameters[1].Value = now;
+                ensureFeature.ExecuteNonQuery();
+            }
+        }
+
+        var usage = new Dictionary<(string Feature, string Day, string Model), UsageDelta>();
+        var tasks = new Dictionary<(string Feature, string TaskId), long>();
+        var p = insertRecord!.Parameters;
+        foreach (var pending in buffer)
+        {
+            var record = pending.Record;
+            p[0].Value = pending.Key;
+            p[1].Value = (object?)record.RecordId ?? DBNull.Value;
+            p[2].Value = pending.Source;
+            p[3].Value = pending.OccurredAt;
+            p[4].Value = pending.Feature;
+            p[5].Value = pending.Model;
+            p[6].Value = record.InputTokens;
+            p[7].Value = record.CachedInputTokens;
+            p[8].Value = record.CacheWriteTokens;
+            p[9].Value = record.OutputTokens;
+            p[10].Value = record.Requests;
+            p[11].Value = (object?)pending.CostNanos ?? DBNull.Value;
+            p[12].Value = pending.CostSource;
+            p[13].Value = (object?)record.TaskId ?? DBNull.Value;
+            if (insertRecord.ExecuteNonQuery() == 0)
+            {
+                continue;
+            }
+
+            stored++;
+            var day = days.DayOf(pending.OccurredAt);
+            var rollupKey = (pending.Feature, day, pending.Model);
+            if (!usage.TryGetValue(rollupKey, out var delta))
+            {
+                usage[rollupKey] = delta = new UsageDelta();
+            }
+
+            delta.Records++;
+            delta.InputTokens += record.InputTokens;
+            delta.CachedInputTokens += record.CachedInputTokens;
+            delta.CacheWriteTokens += record.CacheWriteTokens;
+            delta.OutputTokens += record.OutputTokens;
+            delta.CostNanos += pending.CostNanos ?? 0;
+            delta.UnpricedRecords += pending.CostNanos is null ? 1 : 0;
+
+            if (record.TaskId is { } taskId)
+            {
+                // The task completed with its first stored call in this batch.
+                var taskKey = (pending.Feature, taskId);
+                tasks[taskKey] = tasks.TryGetValue(taskKey, out var first) ? Math.Min(first, pending.OccurredAt) : pending.OccurredAt;
+            }
+        }
+
+        rollups!.AddUsage(usage);
+        foreach (var ((feature, taskId), completedAt) in tasks)
+        {
+            implyTask!.Parameters[0].Value = feature;
+            implyTask.Parameters[1].Value = taskId;
+            implyTask.Parameters[2].Value = completedAt;
+            if (implyTask.ExecuteNonQuery() == 1)
+            {
+                rollups.AddTasks(feature, days.DayOf(completedAt), succeeded: 1, failed: 0);
+            }
+        }
+
+        buffer.Clear();
+    }
+
+    private void EnsureTransaction()
+    {
+        if (transaction is not null)
+        {
+            return;
+        }
+
+        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now (waiting out other writers within the
+        // busy timeout) rather than failing later when a read would have to turn into a write.
+        transaction = connection.BeginTransaction();
+        insertRecord = RollupWriter.Prepare(connection, transaction, InsertRecordSql, "@key", "@recordId", "@source", "@occurredAt", "@feature", "@model", "@input", "@cached", "@cacheWrite", "@output", "@requests", "@cost", "@costSource", "@taskId");
+        ensureFeature = RollupWriter.Prepare(connection, transaction, EnsureFeatureSql, "@name", "@createdAt");
+        implyTask = RollupWriter.Prepare(connection, transaction, ImplyTaskSql, "@feature", "@taskId", "@completedAt");
+        rollups = new RollupWriter(connection, transaction);
+    }
+
+    private readonly record struct Pending(byte[] Key, UsageRecord Record, string Source, long OccurredAt, string Feature, string Model, long? CostNanos, string CostSource);
+
+    /// <summary>Length-prefixed fields, so ("ab","c") and ("a","bc") never hash alike.</summary>
+    private ref struct KeyWriter(byte[] buffer)
+    {
+        private int length;
+
+        public readonly ReadOnlySpan<byte> Written => buffer.AsSpan(0, length);
+
+        public void Byte(byte value) => buffer[length++] = value;
+
+        public void Long(long value)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), value);
+            length += 8;
+        }
+
+        public void Text(string? value)
+        {
+            if (value is null)
+            {
+                Long(-1);
+                return;
+            }
+
+            var count = Encoding.UTF8.GetBytes(value, buffer.AsSpan(length + 8));
+            Long(count);
+            length += count;
+        }
+    }
+}
