@@ -42,6 +42,7 @@ internal static class BotHost
         app.MapTeams();
         app.MapSlack();
         app.MapCharts();
+        app.MapUsage();
         return app;
     }
 }

@@ -8,5 +8,6 @@ internal static partial class CliVerbs
     public static IEnumerable<Command> All()
     {
         yield return Teams.TeamsPackage.Command();
+        yield return Usage.ApiKeyVerbs.Create();
     }
 }

@@ -23,6 +23,12 @@ internal sealed class PriceBook(PriceCatalog catalog, Database database, IOption
     /// <summary>A view of the prices for one ingest or one question; it caches catalog look-ups per model name.</summary>
     public PriceSnapshot Snapshot() => new(catalog, overrides ??= LoadOverrides(), options.Value.Overrides, clock);
 
+    /// <summary>A snapshot over chat overrides read inside a caller's transaction (one just set, not yet committed).</summary>
+    public PriceSnapshot Snapshot(IEnumerable<PriceOverride> chatOverrides) => new(catalog, Group(chatOverrides), options.Value.Overrides, clock);
+
+    /// <summary>The chat overrides of every model, oldest first.</summary>
+    public IReadOnlyDictionary<string, PriceOverride[]> Overrides => overrides ??= LoadOverrides();
+
     private const string OverridesSql = """
         SELECT model AS Model, input_mtok_nanos AS InputNanos, cached_input_mtok_nanos AS CachedNanos,
                cache_write_mtok_nanos AS CacheWriteNanos, output_mtok_nanos AS OutputNanos,
@@ -35,17 +41,20 @@ internal sealed class PriceBook(PriceCatalog catalog, Database database, IOption
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<OverrideRow>(new CommandDefinition(OverridesSql, cancellationToken: cancellationToken));
-        overrides = Group(rows);
+        overrides = Group(rows.Select(r => r.ToOverride()));
     }
+
+    /// <summary>Every chat override, read on the caller's connection and transaction.</summary>
+    public static IEnumerable<PriceOverride> ReadOverrides(System.Data.IDbConnection connection, System.Data.IDbTransaction? transaction) =>
+        connection.Query<OverrideRow>(OverridesSql, transaction: transaction).Select(r => r.ToOverride());
 
     private IReadOnlyDictionary<string, PriceOverride[]> LoadOverrides()
     {
         using var connection = database.Open();
-        return Group(connection.Query<OverrideRow>(OverridesSql));
+        return Group(ReadOverrides(connection, null));
     }
 
-    private static Dictionary<string, PriceOverride[]> Group(IEnumerable<OverrideRow> rows) => rows
-        .Select(r => r.ToOverride())
+    private static Dictionary<string, PriceOverride[]> Group(IEnumerable<PriceOverride> rows) => rows
         .GroupBy(o => o.Model, StringComparer.OrdinalIgnoreCase)
         .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase);
 

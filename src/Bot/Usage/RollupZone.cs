@@ -1,0 +1,107 @@
+using Bot.Data;
+using Bot.Roi;
+using Dapper;
+
+namespace Bot.Usage;
+
+/// <summary>
+/// The daily rollups are days in the reporting time zone. The zone they were built for is kept in `settings`; when
+/// the configured zone differs at start-up, both rollups are rebuilt from the raw rows in one transaction.
+/// </summary>
+internal sealed class RollupZone(Database database, ReportingClock clock, ILogger<RollupZone> logger)
+{
+    public const string SettingKey = "rollup_time_zone";
+
+    private const string ReadZoneSql = "SELECT value FROM settings WHERE key = @Key";
+
+    private const string SaveZoneSql = """
+        INSERT INTO settings (key, value) VALUES (@Key, @Value)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        """;
+
+    private const string UsageRowsSql = """
+        SELECT feature, model, occurred_at, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos
+        FROM usage_records
+        """;
+
+    private const string TaskRowsSql = "SELECT feature, completed_at, succeeded FROM tasks";
+
+    /// <summary>Returns true when the rollups were rebuilt.</summary>
+    public bool EnsureCurrent()
+    {
+        var zone = clock.Zone.Id;
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var built = connection.QueryFirstOrDefault<string>(ReadZoneSql, new { Key = SettingKey }, transaction);
+        if (built == zone)
+        {
+            return false;
+        }
+
+        connection.Execute("DELETE FROM usage_daily", transaction: transaction);
+        connection.Execute("DELETE FROM tasks_daily", transaction: transaction);
+        var days = new LocalDays(clock.Zone);
+
+        var usage = new Dictionary<(string Feature, string Day, string Model), UsageDelta>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = UsageRowsSql;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = (reader.GetString(0), days.DayOf(reader.GetInt64(2)), reader.GetString(1));
+                if (!usage.TryGetValue(key, out var delta))
+                {
+                    usage[key] = delta = new UsageDelta();
+                }
+
+                delta.Records++;
+                delta.InputTokens += reader.GetInt64(3);
+                delta.CachedInputTokens += reader.GetInt64(4);
+                delta.CacheWriteTokens += reader.GetInt64(5);
+                delta.OutputTokens += reader.GetInt64(6);
+                if (reader.IsDBNull(7))
+                {
+                    delta.UnpricedRecords++;
+                }
+                else
+                {
+                    delta.CostNanos += reader.GetInt64(7);
+                }
+            }
+        }
+
+        var tasks = new Dictionary<(string Feature, string Day), (long Succeeded, long Failed)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = TaskRowsSql;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = (reader.GetString(0), days.DayOf(reader.GetInt64(1)));
+                var (succeeded, failed) = tasks.GetValueOrDefault(key);
+                tasks[key] = reader.GetInt64(2) != 0 ? (succeeded + 1, failed) : (succeeded, failed + 1);
+            }
+        }
+
+        using (var rollups = new RollupWriter(connection, transaction))
+        {
+            rollups.AddUsage(usage);
+            foreach (var ((feature, day), (succeeded, failed)) in tasks)
+            {
+                rollups.AddTasks(feature, day, succeeded, failed);
+            }
+        }
+
+        connection.Execute(SaveZoneSql, new { Key = SettingKey, Value = zone }, transaction);
+        transaction.Commit();
+        if (built is not null)
+        {
+            logger.LogInformation("Rebuilt the daily rollups for time zone {Zone} (they were for {Previous})", zone, built);
+        }
+
+        return true;
+    }
+}
