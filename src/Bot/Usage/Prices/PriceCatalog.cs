@@ -81,24 +81,17 @@ internal sealed class PriceCatalog
 
     private CatalogModel? Resolve(string model)
     {
-        if (byName.TryGetValue(model, out var candidates))
-        {
-            return Best(candidates, model);
-        }
-
-        // `openai/gpt-4o-mini`: a provider id, a slash, then a model that provider prices exactly.
+        // `openai/gpt-4o-mini`: a provider id, a slash, then a model that provider prices exactly. This comes before
+        // the whole name, which a router may list as its own model (openrouter's `openai/gpt-4o-mini`).
         var slash = model.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0 && slash < model.Length - 1)
+        if (slash > 0 && slash < model.Length - 1 && providerRank.ContainsKey(model[..slash])
+            && byName.TryGetValue(model[(slash + 1)..], out var named)
+            && named.FirstOrDefault(c => string.Equals(c.Provider, model[..slash], StringComparison.OrdinalIgnoreCase)) is { } fromProvider)
         {
-            var provider = model[..slash];
-            var name = model[(slash + 1)..];
-            if (byName.TryGetValue(name, out var named))
-            {
-                return named.FirstOrDefault(c => string.Equals(c.Provider, provider, StringComparison.OrdinalIgnoreCase));
-            }
+            return fromProvider;
         }
 
-        return null;
+        return byName.TryGetValue(model, out var candidates) ? Best(candidates, model) : null;
     }
 
     /// <summary>
