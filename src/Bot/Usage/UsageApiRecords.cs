@@ -77,25 +77,27 @@ internal static class UsageApiRecords
             errors.Add(error("source", $"must be 1 to {UsageValidation.MaxTextLength} characters."));
         }
 
-        if (errors.Count > count)
-        {
-            return null;
-        }
-
         // input_tokens counts every input token; the stored record keeps uncached input apart from cache reads and writes.
         var uncached = input - cached - cacheWrite;
-        if (uncached < 0)
+        if (uncached < 0 && input >= 0 && cached >= 0 && cacheWrite >= 0)
         {
             errors.Add(error("input_tokens", $"{input} is less than cached_input_tokens + cache_write_tokens ({cached + cacheWrite}): input_tokens includes them."));
-            return null;
         }
 
-        var record = new UsageRecord(timestamp, feature, model, uncached, cached, cacheWrite, output, cost, taskId, recordId, requests);
-        foreach (var invalid in UsageValidation.Validate(record, 0))
+        // The remaining rules, for every field not already reported (a placeholder stands in for an unreadable time).
+        var reported = errors.Skip(count).Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
+        var checkedRecord = new UsageRecord(
+            reported.Contains("timestamp") ? UsageValidation.EarliestTimestamp : timestamp,
+            feature, model, input < 0 ? input : Math.Max(uncached, 0), cached, cacheWrite, output, cost, taskId, recordId, requests);
+        foreach (var invalid in UsageValidation.Validate(checkedRecord, 0))
         {
-            errors.Add(error(invalid.Field, invalid.Message));
+            if (!reported.Contains(invalid.Field))
+            {
+                errors.Add(error(invalid.Field, invalid.Message));
+            }
         }
 
+        var record = checkedRecord;
         return errors.Count > count ? null : (record, source?.Trim());
     }
 
