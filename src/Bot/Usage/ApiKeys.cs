@@ -116,7 +116,7 @@ internal static class ApiKeyVerbs
                 return 2;
             }
 
-            await using var app = BotHost.Build(BotCommandLine.HostArguments(result));
+            await using var app = BuildQuietHost(result);
             var key = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(name, token);
             if (key is null)
             {
@@ -132,7 +132,7 @@ internal static class ApiKeyVerbs
         var list = new Command("list", "List keys (name, prefix, created, revoked).") { TreatUnmatchedTokensAsErrors = false };
         list.SetAction(async (result, token) =>
         {
-            await using var app = BotHost.Build(BotCommandLine.HostArguments(result));
+            await using var app = BuildQuietHost(result);
             var all = await app.Services.GetRequiredService<ApiKeyStore>().ListAsync(token);
             if (all.Count == 0)
             {
@@ -154,7 +154,7 @@ internal static class ApiKeyVerbs
         revoke.SetAction(async (result, token) =>
         {
             var name = result.GetValue(revokeName)!;
-            await using var app = BotHost.Build(BotCommandLine.HostArguments(result));
+            await using var app = BuildQuietHost(result);
             if (!await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(name, token))
             {
                 await Console.Error.WriteLineAsync($"No active key named '{name}' (see keys list).");
@@ -170,6 +170,10 @@ internal static class ApiKeyVerbs
         keys.Subcommands.Add(revoke);
         return keys;
     }
+
+    /// <summary>The host without informational logs, so that stdout carries only the answer (a key can be captured by a script).</summary>
+    private static WebApplication BuildQuietHost(ParseResult result) =>
+        BotHost.Build([.. BotCommandLine.HostArguments(result), "--Logging:LogLevel:Default=Warning"]);
 
     private static string Format(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }
