@@ -4,6 +4,8 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
 {
     ["slack"] = SlackRoundTrip.RunAsync,
     ["chart"] = Bot.Benchmarks.ChartBenchmark.RunAsync,
+    ["usage-store"] = UsageBenchmarks.StoreAsync,
+    ["usage-api"] = UsageBenchmarks.ApiAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -27,6 +27,13 @@ internal sealed class UsageStore(Database database, PriceBook prices, ReportingC
         ArgumentOutOfRangeException.ThrowIfGreaterThan(source.Length, UsageValidation.MaxTextLength);
         await prices.ReloadAsync(ct);
         var connection = await database.OpenAsync(ct);
+        using (var pragma = connection.CreateCommand())
+        {
+            // A big upload touches the dedupe index all over; the default 2 MB page cache would spill to disk constantly.
+            pragma.CommandText = "PRAGMA cache_size = -32768";
+            pragma.ExecuteNonQuery();
+        }
+
         return new UsageIngest(connection, source.Trim(), prices.Snapshot(), new LocalDays(clock.Zone), time);
     }
 }
@@ -64,12 +71,14 @@ internal sealed class UsageIngest : IAsyncDisposable
     private readonly List<Pending> buffer = new(BatchSize);
     private readonly Dictionary<UInt128, int> occurrences = [];
     private readonly HashSet<string> ensuredFeatures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> features = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> utf8 = new(StringComparer.Ordinal);
     private readonly byte[] scratch = new byte[4096];
 
     private SqliteTransaction? transaction;
-    private SqliteCommand? insertRecord;
+    private RawStatement? insertRecord;
     private SqliteCommand? ensureFeature;
-    private SqliteCommand? implyTask;
+    private RawStatement? implyTask;
     private RollupWriter? rollups;
     private long received;
     private long stored;
@@ -98,8 +107,7 @@ internal sealed class UsageIngest : IAsyncDisposable
             throw new ArgumentException($"A source is 1 to {UsageValidation.MaxTextLength} characters.", nameof(recordSource));
         }
 
-        var problem = UsageValidation.Validate(record, received + 1).FirstOrDefault();
-        if (problem is not null)
+        if (!UsageValidation.IsValid(record) && UsageValidation.Validate(record, received + 1).FirstOrDefault() is { } problem)
         {
             throw new ArgumentException($"Invalid usage record: {problem}", nameof(record));
         }
@@ -144,7 +152,12 @@ internal sealed class UsageIngest : IAsyncDisposable
 
     private Pending Prepare(UsageRecord record, string recordSource)
     {
-        FeatureName.TryNormalize(record.Feature, out var feature);
+        if (!features.TryGetValue(record.Feature, out var feature))
+        {
+            FeatureName.TryNormalize(record.Feature, out feature);
+            features[record.Feature] = feature;
+        }
+
         var model = record.Model.Trim();
         var occurredAt = record.Timestamp.ToUnixTimeMilliseconds();
         long? givenNanos = record.Cost is { } cost ? Money.ToNanos(cost) : null;
@@ -240,25 +253,25 @@ internal sealed class UsageIngest : IAsyncDisposable
 
         var usage = new Dictionary<(string Feature, string Day, string Model), UsageDelta>();
         var tasks = new Dictionary<(string Feature, string TaskId), long>();
-        var p = insertRecord!.Parameters;
+        var insert = insertRecord!;
         foreach (var pending in buffer)
         {
             var record = pending.Record;
-            p[0].Value = pending.Key;
-            p[1].Value = (object?)record.RecordId ?? DBNull.Value;
-            p[2].Value = pending.Source;
-            p[3].Value = pending.OccurredAt;
-            p[4].Value = pending.Feature;
-            p[5].Value = pending.Model;
-            p[6].Value = record.InputTokens;
-            p[7].Value = record.CachedInputTokens;
-            p[8].Value = record.CacheWriteTokens;
-            p[9].Value = record.OutputTokens;
-            p[10].Value = record.Requests;
-            p[11].Value = (object?)pending.CostNanos ?? DBNull.Value;
-            p[12].Value = pending.CostSource;
-            p[13].Value = (object?)record.TaskId ?? DBNull.Value;
-            if (insertRecord.ExecuteNonQuery() == 0)
+            insert.Bind(1, pending.Key);
+            insert.Bind(2, record.RecordId);
+            insert.BindText(3, Utf8(pending.Source));
+            insert.Bind(4, pending.OccurredAt);
+            insert.BindText(5, Utf8(pending.Feature));
+            insert.BindText(6, Utf8(pending.Model));
+            insert.Bind(7, record.InputTokens);
+            insert.Bind(8, record.CachedInputTokens);
+            insert.Bind(9, record.CacheWriteTokens);
+            insert.Bind(10, record.OutputTokens);
+            insert.Bind(11, record.Requests);
+            insert.Bind(12, pending.CostNanos);
+            insert.BindText(13, Utf8(pending.CostSource));
+            insert.Bind(14, record.TaskId);
+            if (insert.Execute() == 0)
             {
                 continue;
             }
@@ -288,18 +301,41 @@ internal sealed class UsageIngest : IAsyncDisposable
         }
 
         rollups!.AddUsage(usage);
+        var implied = new Dictionary<(string Feature, string Day), long>();
         foreach (var ((feature, taskId), completedAt) in tasks)
         {
-            implyTask!.Parameters[0].Value = feature;
-            implyTask.Parameters[1].Value = taskId;
-            implyTask.Parameters[2].Value = completedAt;
-            if (implyTask.ExecuteNonQuery() == 1)
+            implyTask!.Bind(1, feature);
+            implyTask.Bind(2, taskId);
+            implyTask.Bind(3, completedAt);
+            if (implyTask.Execute() == 1)
             {
-                rollups.AddTasks(feature, days.DayOf(completedAt), succeeded: 1, failed: 0);
+                var dayKey = (feature, days.DayOf(completedAt));
+                implied[dayKey] = implied.GetValueOrDefault(dayKey) + 1;
             }
         }
 
+        foreach (var ((feature, day), succeeded) in implied)
+        {
+            rollups.AddTasks(feature, day, succeeded, failed: 0);
+        }
+
         buffer.Clear();
+    }
+
+    /// <summary>Features, models and sources repeat on every record: encode each once.</summary>
+    private byte[] Utf8(string text)
+    {
+        if (!utf8.TryGetValue(text, out var bytes))
+        {
+            if (utf8.Count > 10_000)
+            {
+                utf8.Clear();
+            }
+
+            utf8[text] = bytes = Encoding.UTF8.GetBytes(text);
+        }
+
+        return bytes;
     }
 
     private void EnsureTransaction()
@@ -312,9 +348,9 @@ internal sealed class UsageIngest : IAsyncDisposable
         // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now (waiting out other writers within the
         // busy timeout) rather than failing later when a read would have to turn into a write.
         transaction = connection.BeginTransaction();
-        insertRecord = RollupWriter.Prepare(connection, transaction, InsertRecordSql, "@key", "@recordId", "@source", "@occurredAt", "@feature", "@model", "@input", "@cached", "@cacheWrite", "@output", "@requests", "@cost", "@costSource", "@taskId");
+        insertRecord = new RawStatement(connection, InsertRecordSql);
         ensureFeature = RollupWriter.Prepare(connection, transaction, EnsureFeatureSql, "@name", "@createdAt");
-        implyTask = RollupWriter.Prepare(connection, transaction, ImplyTaskSql, "@feature", "@taskId", "@completedAt");
+        implyTask = new RawStatement(connection, ImplyTaskSql);
         rollups = new RollupWriter(connection, transaction);
     }
 
