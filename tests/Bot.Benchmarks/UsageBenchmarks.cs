@@ -7,9 +7,9 @@ using Bot.Usage;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// `usage-store [records] [--no-task-ids]`: records straight into the usage store (one upload, one transaction);
+/// `usage-store [records] [--no-task-ids] [--no-record-ids]`: records straight into the usage store (one upload, one transaction);
 /// by default every three records share a task id, so a third as many tasks are implied.
-/// `usage-api [batches] [clients]`: POST /api/usage over real HTTP, 1,000 records per request, after 30 untimed warm-up requests.
+/// `usage-api [batches] [clients]`: POST /api/usage over real HTTP, 1,000 records per request, after 100 untimed warm-up requests.
 /// Both use a fresh database file in the temp folder.
 /// </summary>
 internal static class UsageBenchmarks
@@ -21,6 +21,7 @@ internal static class UsageBenchmarks
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var withTasks = !args.Contains("--no-task-ids");
+        var withIds = !args.Contains("--no-record-ids");
         var folder = Directory.CreateTempSubdirectory("roi-bench-").FullName;
         await using var app = BotHost.Build([$"--Storage:Path={Path.Combine(folder, "roi.db")}", "--Logging:LogLevel:Default=Warning"]);
         var store = app.Services.GetRequiredService<UsageStore>();
@@ -32,12 +33,13 @@ internal static class UsageBenchmarks
             for (var i = 0; i < count; i++)
             {
                 var record = Record(start, i);
-                await ingest.AddAsync(withTasks ? record : record with { TaskId = null }, CancellationToken.None);
+                record = withTasks ? record : record with { TaskId = null };
+                await ingest.AddAsync(withIds ? record : record with { RecordId = null }, CancellationToken.None);
             }
 
             var result = await ingest.CommitAsync(CancellationToken.None);
             watch.Stop();
-            Console.WriteLine($"usage-store: {result.Stored:#,##0} records stored in {watch.Elapsed.TotalSeconds:0.00} s ({result.Stored / watch.Elapsed.TotalSeconds:#,##0} records/s), CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB");
+            Console.WriteLine($"usage-store: {result.Stored:#,##0} records stored in {watch.Elapsed.TotalSeconds:0.00} s ({result.Stored / watch.Elapsed.TotalSeconds:#,##0} records/s), CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.00} s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MB (managed heap now {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576} MB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections)");
         }
 
         return 0;
@@ -55,7 +57,7 @@ internal static class UsageBenchmarks
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
         // Bodies are built before timing: the client's JSON writing is not the server's speed.
-        const int warmUp = 30;
+        const int warmUp = 100;
         var bodies = Enumerable.Range(0, batches + warmUp).Select(b => Ndjson(start, b * 1000, 1000)).ToArray();
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -6,7 +6,10 @@ using System.Text.RegularExpressions;
 
 namespace Bot.Usage;
 
-/// <summary>One object of a JSON array or one NDJSON line; <see cref="Syntax"/> is set when it was not valid JSON.</summary>
+/// <summary>
+/// One object of a JSON array or one NDJSON line; <see cref="Syntax"/> is set when it was not valid JSON.
+/// <see cref="Element"/> is valid only until the next item is read.
+/// </summary>
 internal sealed record JsonItem(long Position, JsonElement Element, string? Syntax);
 
 /// <summary>The body was larger than allowed.</summary>
@@ -111,20 +114,22 @@ internal static partial class JsonItems
                 continue;
             }
 
-            JsonElement element;
+            JsonDocument? document = null;
             string? syntax = null;
             try
             {
-                using var document = JsonDocument.Parse(text);
-                element = document.RootElement.Clone();
+                document = JsonDocument.Parse(text);
             }
             catch (JsonException e)
             {
-                element = default;
                 syntax = $"not valid JSON (at character {(e.BytePositionInLine ?? 0) + 1})";
             }
 
-            yield return new JsonItem(line, element, syntax);
+            // The element is read before the next item is asked for, so the document can go back to the pool then.
+            using (document)
+            {
+                yield return new JsonItem(line, document?.RootElement ?? default, syntax);
+            }
         }
     }
 
