@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Bot.Roi;
 using Bot.Usage.Prices;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Usage;
@@ -20,6 +21,7 @@ internal static class UsageEndpoints
 {
     public const string DefaultSource = "api";
     public const int MaxListedErrors = 1000;
+    private const int BusyErrorCode = 5; // SQLITE_BUSY
 
     public static void AddUsage(this WebApplicationBuilder builder)
     {
@@ -74,14 +76,21 @@ internal static class UsageEndpoints
             return outcome;
         }
 
-        await using var ingest = await store.BeginAsync(source, cancellationToken);
-        foreach (var (record, recordSource) in records)
+        try
         {
-            await ingest.AddAsync(record, recordSource ?? source, cancellationToken);
-        }
+            await using var ingest = await store.BeginAsync(source, cancellationToken);
+            foreach (var (record, recordSource) in records)
+            {
+                await ingest.AddAsync(record, recordSource ?? source, cancellationToken);
+            }
 
-        var result = await ingest.CommitAsync(cancellationToken);
-        return Results.Ok(new { received = result.Received, stored = result.Stored, duplicates = result.Duplicates });
+            var result = await ingest.CommitAsync(cancellationToken);
+            return Results.Ok(new { received = result.Received, stored = result.Stored, duplicates = result.Duplicates });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == BusyErrorCode)
+        {
+            return Busy(http);
+        }
     }
 
     private static async Task<IResult> PostTasksAsync(HttpContext http, ApiKeyStore keys, TaskStore store, IOptions<UsageApiOptions> options, CancellationToken cancellationToken)
@@ -110,7 +119,16 @@ internal static class UsageEndpoints
             return outcome;
         }
 
-        var result = await store.SaveAsync(tasks, counts, cancellationToken);
+        TaskSaveResult result;
+        try
+        {
+            result = await store.SaveAsync(tasks, counts, cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == BusyErrorCode)
+        {
+            return Busy(http);
+        }
+
         return Results.Ok(new { received = result.Received + result.Counts, stored = result.Stored, updated = result.Updated, unchanged = result.Unchanged, counts = result.Counts });
     }
 
@@ -192,6 +210,19 @@ internal static class UsageEndpoints
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Missing or wrong API key",
             detail: "Send 'Authorization: Bearer <key>' with a key made by `dotnet run --project src/Bot -- keys create <name>`.");
+    }
+
+    /// <summary>
+    /// Another upload held the write lock for longer than the busy timeout (a very large file import). Nothing was
+    /// stored; the caller can send the same request again.
+    /// </summary>
+    private static IResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return Results.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Busy storing another upload",
+            detail: "A large import is being written. Nothing from this request was stored; send it again in a little while.");
     }
 
     private static IResult TooLarge(long maxBytes) => Results.Problem(
