@@ -116,6 +116,38 @@ public sealed class UsageApiTests
     }
 
     [Fact]
+    public async Task PostUsage_NdjsonSentAsJson_IsDetectedAndSourceSeparatesIdlessRecords()
+    {
+        using var app = new BotApplication();
+        var client = Client(app, await CreateKeyAsync(app));
+        const string line = """{"timestamp": "2026-11-10T12:00:00Z", "feature": "a", "model": "gpt-4o-mini", "input_tokens": 1, "output_tokens": 1}""";
+        var body = line + "\n" + line + "\n";
+
+        var first = await client.PostAsync("/api/usage?source=job-a", Json(body));
+        var again = await client.PostAsync("/api/usage?source=job-a", Json(body));
+        var otherSource = await client.PostAsync("/api/usage?source=job-b", Json(body));
+
+        Assert.Equal((2, 2, 0), Counts(await first.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Equal((2, 0, 2), Counts(await again.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Equal((2, 2, 0), Counts(await otherSource.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Equal(["job-a", "job-a", "job-b", "job-b"], Rows<string>(app, "SELECT source FROM usage_records ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task PostUsage_BrokenJsonArray_Returns400WithWhereItBrokeAndStoresNothing()
+    {
+        using var app = new BotApplication();
+        var body = """[{"timestamp": "2026-11-10T12:00:00Z", "feature": "a", "model": "gpt-4o-mini", "input_tokens": 1, "output_tokens": 1}, {"timestamp": """;
+        var response = await Client(app, await CreateKeyAsync(app)).PostAsync("/api/usage", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal((1L, "(json)"), (error.GetProperty("index").GetInt64(), error.GetProperty("field").GetString()));
+        Assert.StartsWith("the body is not a valid JSON array", error.GetProperty("message").GetString());
+        Assert.Equal(0L, Scalar<long>(app, "SELECT COUNT(*) FROM usage_records"));
+    }
+
+    [Fact]
     public async Task PostUsage_CachedMoreThanInput_Returns400OnInputTokensByIndex()
     {
         using var app = new BotApplication();
