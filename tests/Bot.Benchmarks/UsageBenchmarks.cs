@@ -71,6 +71,7 @@ internal static class UsageBenchmarks
         }
 
         var next = -1;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
@@ -85,7 +86,7 @@ internal static class UsageBenchmarks
         }));
         watch.Stop();
         var records = batches * 1000;
-        Console.WriteLine($"usage-api: {records:#,##0} records in {batches} requests of 1,000 from {clients} client(s): {watch.Elapsed.TotalSeconds:0.00} s, {records / watch.Elapsed.TotalSeconds:#,##0} records/s");
+        Console.WriteLine($"usage-api: {records:#,##0} records in {batches} requests of 1,000 from {clients} client(s): {watch.Elapsed.TotalSeconds:0.00} s, {records / watch.Elapsed.TotalSeconds:#,##0} records/s; CPU (server and client) {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:0.00} s");
         await app.StopAsync();
         return 0;
     }

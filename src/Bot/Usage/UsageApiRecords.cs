@@ -89,7 +89,7 @@ internal static class UsageApiRecords
         var checkedRecord = new UsageRecord(
             reported.Contains("timestamp") ? UsageValidation.EarliestTimestamp : timestamp,
             feature, model, input < 0 ? input : Math.Max(uncached, 0), cached, cacheWrite, output, cost, taskId, recordId, requests);
-        foreach (var invalid in UsageValidation.Validate(checkedRecord, 0))
+        foreach (var invalid in UsageValidation.IsValid(checkedRecord) ? [] : UsageValidation.Validate(checkedRecord, 0))
         {
             if (!reported.Contains(invalid.Field))
             {
