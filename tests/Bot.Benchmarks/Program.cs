@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["chart"] = Bot.Benchmarks.ChartBenchmark.RunAsync,
     ["usage-store"] = UsageBenchmarks.StoreAsync,
     ["usage-api"] = UsageBenchmarks.ApiAsync,
+    ["roi"] = Bot.Benchmarks.RoiQueryBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -9,5 +9,6 @@ internal static partial class CliVerbs
     {
         yield return Teams.TeamsPackage.Command();
         yield return Usage.ApiKeyVerbs.Create();
+        yield return Demo.DemoCommand.Create();
     }
 }

@@ -16,8 +16,8 @@ internal static class Money
     public static decimal FromNanos(long nanos) => nanos / (decimal)NanosPerDollar;
 
     /// <summary>
-    /// $1,234.57 for a cent or more; below a cent, two significant digits so small costs stay visible
-    /// ($0.000032, $0.008), never $0.00.
+    /// $1,234.57 from a dollar up; below a dollar, two significant digits with at least cents, so small costs stay
+    /// visible and are not rounded by a fifth: $0.000032, $0.008, $0.025, $0.16 — never $0.00.
     /// </summary>
     public static string Format(decimal dollars)
     {
@@ -28,16 +28,15 @@ internal static class Money
             return "$0.00";
         }
 
-        if (value >= 0.01m)
+        if (value >= 1m)
         {
-            var cents = decimal.Round(value, 2, MidpointRounding.AwayFromZero);
-            return sign + "$" + cents.ToString("#,##0.00", CultureInfo.InvariantCulture);
+            return sign + "$" + decimal.Round(value, 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);
         }
 
         var magnitude = (int)Math.Floor(Math.Log10((double)value));
-        var decimals = Math.Min(-magnitude + 1, 12);
+        var decimals = Math.Clamp(-magnitude + 1, 2, 12);
         var rounded = decimal.Round(value, decimals, MidpointRounding.AwayFromZero);
-        return sign + "$" + rounded.ToString("0.############", CultureInfo.InvariantCulture);
+        return sign + "$" + rounded.ToString("0.00##########", CultureInfo.InvariantCulture);
     }
 
     /// <summary>55,556x; 66.7x below 100; 1.25x below 10.</summary>

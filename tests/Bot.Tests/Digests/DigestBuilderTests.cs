@@ -106,7 +106,7 @@ public sealed class DigestBuilderTests
         var text = Highlight(reply, "search-answers");
         Assert.Contains("ROI multiple fell three months in a row (100x → 90.9x → 83.3x → 76.9x)", text);
         Assert.Contains("Against August 2026.", text);
-        Assert.Contains("AI cost per task up: gpt-4o-mini $0.010 → $0.013/task (+30%)", text);
+        Assert.Contains("AI cost per task up: gpt-4o-mini $0.01 → $0.013/task (+30%)", text);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Bot.Tests.Digests;
 public sealed class DigestRenderingTests
 {
     private const string Title = "Monthly ROI digest — November 2026";
-    private const string TableRow = "support-classifier | 1,000 |        $0.03 |           $1.67 |        66.7x |       $1,641.67";
+    private const string TableRow = "support-classifier | 1,000 |       $0.025 |           $1.67 |        66.7x |       $1,641.67";
     private const string Negative = "legal-drafts: newly negative ROI — AI cost $1.50/task against the human $1.00/task. Optimize or cut.";
     private const string DecliningStart = "search-answers: ROI multiple down 50% (100x → 50.0x against October 2026).";
 
@@ -87,7 +87,7 @@ public sealed class DigestRenderingTests
         Assert.Equal(Title, runs[0]["text"]!.GetValue<string>());
         Assert.Equal(2, tables.Count); // the period's table and the comparison with October
         var firstTableRows = tables[0]!["rows"]!.AsArray().Select(row => Texts(row).ToList()).ToList();
-        Assert.Contains(["support-classifier", "1,000", "$0.03", "$1.67", "66.7x", "$1,641.67"], firstTableRows);
+        Assert.Contains(["support-classifier", "1,000", "$0.025", "$1.67", "66.7x", "$1,641.67"], firstTableRows);
         Assert.Equal("attention", Assert.Single(runs, r => r["text"]!.GetValue<string>() == Negative)["color"]!.GetValue<string>());
         Assert.Equal("warning", Assert.Single(runs, r => r["text"]!.GetValue<string>().StartsWith(DecliningStart, StringComparison.Ordinal))["color"]!.GetValue<string>());
         Assert.Contains(Title, card["fallbackText"]!.GetValue<string>());

@@ -14,6 +14,10 @@ public sealed class MoneyTests
     [InlineData("0", "$0.00")]
     [InlineData("-12.5", "-$12.50")]
     [InlineData("0.0049999", "$0.005")]
+    [InlineData("0.025", "$0.025")]
+    [InlineData("0.158", "$0.16")]
+    [InlineData("0.995", "$1.00")]
+    [InlineData("0.5", "$0.50")]
     public void Format_KeepsSmallCostsVisible(string value, string expected) =>
         Assert.Equal(expected, Money.Format(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
 

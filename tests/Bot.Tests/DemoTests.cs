@@ -1,0 +1,48 @@
+using Bot.Demo;
+using Bot.Tests.Chat;
+
+namespace Bot.Tests;
+
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_ThenRoi_ShowsTheSeedTable()
+    {
+        using var app = new BotApplication();
+        await DemoLoader.LoadAsync(app.Services, default);
+
+        var reply = await app.AskAsync("roi");
+
+        Assert.Equal("AI ROI by feature — November 2026", reply.Title);
+        var rows = reply.Tables[0].Rows;
+        Assert.Equal(["invoice-extraction", "5,000", "$0.05", "$3.33", "66.7x", "$16,416.67"], rows[0]);
+        Assert.Equal(["meeting-summary", "2,000", "$0.008", "$16.67", "2,083x", "$33,317.33"], rows[1]);
+        Assert.Equal(["support-classification", "50,000", "$0.00003", "$1.67", "55,556x", "$83,331.83"], rows[2]);
+    }
+
+    [Fact]
+    public async Task Demo_LoadedTwice_StoredOnceAndBaselinesKept()
+    {
+        using var app = new BotApplication();
+        await app.AskAsync("roi baseline meeting-summary 15m @ $60/h", "carol");
+        var first = await DemoLoader.LoadAsync(app.Services, default);
+        var second = await DemoLoader.LoadAsync(app.Services, default);
+
+        Assert.Contains("549 usage records stored (0 already there)", first);
+        Assert.Contains("0 usage records stored (549 already there)", second);
+        var row = (await app.AskAsync("roi")).Tables[0].Rows.Single(r => r[0] == "meeting-summary");
+        Assert.Equal("$15.00", row[3]);
+    }
+
+    [Fact]
+    public async Task Demo_EarlierMonths_ShowATrend()
+    {
+        using var app = new BotApplication();
+        await DemoLoader.LoadAsync(app.Services, default);
+
+        var trend = (await app.AskAsync("roi invoice-extraction")).Tables[1];
+
+        Assert.Equal(["2026-06", "6,000", "$0.025", "$3.33", "133x"], trend.Rows[0]);
+        Assert.Equal(["2026-11", "5,000", "$0.05", "$3.33", "66.7x"], trend.Rows[5]);
+    }
+}
