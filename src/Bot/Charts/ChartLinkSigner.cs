@@ -21,21 +21,27 @@ internal enum ChartLinkCheck
 internal sealed class ChartLinkSigner
 {
     private readonly byte[] key;
+    private readonly ILogger<ChartLinkSigner> logger;
+    private readonly bool ephemeral;
+    private int warned;
 
     public ChartLinkSigner(IOptions<ChartOptions> options, ILogger<ChartLinkSigner> logger)
     {
-        if (string.IsNullOrEmpty(options.Value.SigningKey))
-        {
-            key = RandomNumberGenerator.GetBytes(32);
-            logger.LogWarning("Charts__SigningKey is not set: chart links are signed with a random per-process key and stop working when the bot restarts (or on another instance)");
-        }
-        else
-        {
-            key = Encoding.UTF8.GetBytes(options.Value.SigningKey);
-        }
+        this.logger = logger;
+        ephemeral = string.IsNullOrEmpty(options.Value.SigningKey);
+        key = ephemeral ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(options.Value.SigningKey!);
     }
 
-    public string Sign(string id, long expiresUnixSeconds) => Sign(key, id, expiresUnixSeconds);
+    public string Sign(string id, long expiresUnixSeconds)
+    {
+        // Said once, when the first link is made: verbs that never make links stay quiet.
+        if (ephemeral && Interlocked.Exchange(ref warned, 1) == 0)
+        {
+            logger.LogWarning("Charts__SigningKey is not set: chart links are signed with a random per-process key and stop working when the bot restarts (or on another instance)");
+        }
+
+        return Sign(key, id, expiresUnixSeconds);
+    }
 
     public ChartLinkCheck Check(string id, string? expires, string? signature, DateTimeOffset now) => Check(key, id, expires, signature, now);
 

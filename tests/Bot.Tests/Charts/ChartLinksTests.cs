@@ -147,11 +147,9 @@ public sealed partial class ChartLinksTests
     }
 
     [Fact]
-    public void Start_ShortSigningKey_RefusedWithoutEchoingIt()
+    public async Task Start_ShortSigningKey_RefusedWithoutEchoingIt()
     {
-        using var app = new BotApplication(new Dictionary<string, string?> { ["Charts:SigningKey"] = "short-secret" });
-
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => app.Service<Microsoft.Extensions.Options.IOptions<ChartOptions>>().Value);
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => RealHost.StartAndStopAsync("--Charts:SigningKey=short-secret"));
 
         Assert.Contains("Charts__SigningKey is shorter than 32 characters", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("short-secret", error.ToString(), StringComparison.Ordinal);

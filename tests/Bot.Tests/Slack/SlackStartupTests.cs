@@ -5,23 +5,6 @@ namespace Bot.Tests.Slack;
 
 public sealed class SlackStartupTests
 {
-    /// <summary>The real composition, started the way `serve` starts it, on a throw-away database.</summary>
-    private static async Task StartHostAsync(params string[] settings)
-    {
-        var folder = Directory.CreateTempSubdirectory("roi-bot-start-").FullName;
-        try
-        {
-            await using var app = BotHost.Build([$"--Storage:Path={Path.Combine(folder, "roi.db")}", "--urls=http://127.0.0.1:0", .. settings]);
-            await app.StartAsync();
-            await app.StopAsync();
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task SlackDisabledByDefault_HostStartsAndEndpointIs404()
     {
@@ -34,12 +17,12 @@ public sealed class SlackStartupTests
 
     [Fact]
     public async Task Enabled_WithEverythingItNeeds_Starts() =>
-        await StartHostAsync("--Slack:Enabled=true", "--Slack:BotToken=xoxb-1", "--Slack:SigningSecret=s", "--Slack:AllowedTeamIds:0=T1");
+        await RealHost.StartAndStopAsync("--Slack:Enabled=true", "--Slack:BotToken=xoxb-1", "--Slack:SigningSecret=s", "--Slack:AllowedTeamIds:0=T1");
 
     [Fact]
     public async Task Enabled_WithoutSigningSecret_RefusesToStart()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHostAsync(
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RealHost.StartAndStopAsync(
             "--Slack:Enabled=true",
             "--Slack:BotToken=xoxb-1",
             "--Slack:AllowedTeamIds:0=T1"));
@@ -50,7 +33,7 @@ public sealed class SlackStartupTests
     [Fact]
     public async Task SocketMode_WithoutAppToken_RefusesToStart()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHostAsync(
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RealHost.StartAndStopAsync(
             "--Slack:Enabled=true",
             "--Slack:SocketMode=true",
             "--Slack:BotToken=xoxb-1",
@@ -63,7 +46,7 @@ public sealed class SlackStartupTests
     [Fact]
     public async Task Enabled_WithoutAllowedWorkspaces_RefusesToStart()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHostAsync(
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RealHost.StartAndStopAsync(
             "--Slack:Enabled=true",
             "--Slack:BotToken=xoxb-1",
             "--Slack:SigningSecret=s"));
