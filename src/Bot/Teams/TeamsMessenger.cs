@@ -5,7 +5,8 @@ namespace Bot.Teams;
 /// <summary>
 /// Turns a <see cref="Reply"/> into a Teams message and posts it at most once per idempotency key: the key is
 /// claimed in SQLite before the post, so a second instance or a repeat never posts it again, and given back if
-/// the post fails for good (after the HTTP pipeline's retries) so that a later attempt may.
+/// the post fails for good (after the HTTP pipeline's retries) so that a later attempt may. The claim is a lease
+/// (`Teams:PostLease`): one left behind by an instance that stopped mid-post is taken over once it ends.
 /// </summary>
 internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store, ILogger<TeamsMessenger> logger)
 {
@@ -73,23 +74,27 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
 
     private async Task<bool> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
     {
-        if (!await store.ClaimPostAsync(idempotencyKey, conversationId, cancellationToken))
+        var owner = await store.ClaimPostAsync(idempotencyKey, conversationId, cancellationToken);
+        if (owner is null)
         {
-            logger.LogInformation("Teams post {Key} was already made; not posting it again", idempotencyKey);
+            logger.LogInformation("Teams post {Key} was already made or is being made; not posting it again", idempotencyKey);
             return false;
         }
 
+        string? activityId;
         try
         {
-            var activityId = await post();
-            await store.CompletePostAsync(idempotencyKey, activityId, cancellationToken);
-            return true;
+            activityId = await post();
         }
         catch
         {
-            await store.ReleasePostAsync(idempotencyKey, CancellationToken.None);
+            await store.ReleasePostAsync(idempotencyKey, owner, CancellationToken.None);
             throw;
         }
+
+        // Outside the catch: once posted, a failure to record it must not give the key back.
+        await store.CompletePostAsync(idempotencyKey, owner, activityId, CancellationToken.None);
+        return true;
     }
 }
 
