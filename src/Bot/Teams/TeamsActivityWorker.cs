@@ -55,9 +55,10 @@ internal sealed class TeamsActivityWorker(TeamsInbox inbox, ChatDispatcher dispa
         Parallel.ForEachAsync(inbox.ReadAllAsync(stoppingToken), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = stoppingToken }, async (work, ct) =>
         {
             var activity = work.Activity;
+            bool finished;
             try
             {
-                await HandleAsync(activity, ct);
+                finished = await HandleAsync(activity, ct);
             }
             catch (Exception exception)
             {
@@ -67,6 +68,13 @@ internal sealed class TeamsActivityWorker(TeamsInbox inbox, ChatDispatcher dispa
                     logger.LogError(exception, "Teams activity {ActivityId} of type {Type} could not be answered", activity.Id, activity.Type);
                 }
 
+                return;
+            }
+
+            if (!finished)
+            {
+                // Its reply is being posted under another holder's lease; left to the lease so a later redelivery
+                // answers if that post fails.
                 return;
             }
 
@@ -109,22 +117,22 @@ internal sealed class TeamsActivityWorker(TeamsInbox inbox, ChatDispatcher dispa
         }
     }
 
-    internal async Task HandleAsync(TeamsActivity activity, CancellationToken cancellationToken)
+    /// <summary>False when the reply is still being posted by another holder (it may yet fail), so not finished here.</summary>
+    internal async Task<bool> HandleAsync(TeamsActivity activity, CancellationToken cancellationToken)
     {
         if (activity.Type == TeamsActivity.MessageType)
         {
             await store.SaveConversationAsync(Reference(activity), cancellationToken);
             var text = TeamsMentions.Strip(activity.Text, activity.Entities);
             var reply = await dispatcher.HandleAsync(Context(activity), text, cancellationToken);
-            await messenger.ReplyAsync(activity, reply, cancellationToken);
-            return;
+            return await messenger.ReplyAsync(activity, reply, cancellationToken) != TeamsPostOutcome.BeingPosted;
         }
 
         if (activity.Type == TeamsActivity.ConversationUpdateType && TeamsChat.RemovesTheBot(activity))
         {
             // Teams refuses posts from a removed bot; forgetting the conversation makes a digest say so plainly.
             await store.ForgetConversationAsync(activity.Conversation!.Id!, cancellationToken);
-            return;
+            return true;
         }
 
         if (activity.Type == TeamsActivity.ConversationUpdateType && TeamsChat.AddsTheBot(activity))
@@ -137,8 +145,10 @@ internal sealed class TeamsActivityWorker(TeamsInbox inbox, ChatDispatcher dispa
                 Title = "Hello! I'm the ROI bot",
                 Body = ["I compare what each AI feature costs per task with what the same task costs a person. Mention me with a command, for example: roi help", .. help.Body],
             };
-            await messenger.SendAsync(conversation, hello, $"hello:{conversation.ConversationId}:{activity.Id}", cancellationToken);
+            return await messenger.SendAsync(conversation, hello, $"hello:{conversation.ConversationId}:{activity.Id}", cancellationToken) != TeamsPostOutcome.BeingPosted;
         }
+
+        return true;
     }
 
     private static CommandContext Context(TeamsActivity activity)

@@ -2,6 +2,18 @@ using Bot.Chat;
 
 namespace Bot.Teams;
 
+/// <summary>What became of a post made at most once per idempotency key.</summary>
+internal enum TeamsPostOutcome
+{
+    Posted,
+
+    /// <summary>Made before, by this or another instance: nothing to do.</summary>
+    AlreadyPosted,
+
+    /// <summary>Another holder is posting it and its lease has not ended: it may still fail, so this is not done.</summary>
+    BeingPosted,
+}
+
 /// <summary>
 /// Turns a <see cref="Reply"/> into a Teams message and posts it at most once per idempotency key: the key is
 /// claimed in SQLite before the post, so a second instance or a repeat never posts it again, and given back if
@@ -10,7 +22,7 @@ namespace Bot.Teams;
 /// </summary>
 internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store, ILogger<TeamsMessenger> logger)
 {
-    public Task<bool> ReplyAsync(TeamsActivity incoming, Reply reply, CancellationToken cancellationToken)
+    public Task<TeamsPostOutcome> ReplyAsync(TeamsActivity incoming, Reply reply, CancellationToken cancellationToken)
     {
         var conversationId = incoming.Conversation!.Id!;
         var message = Message(reply) with
@@ -24,7 +36,7 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
             () => connector.ReplyToActivityAsync(incoming.ServiceUrl!, conversationId, incoming.Id!, message, cancellationToken), cancellationToken);
     }
 
-    public Task<bool> SendAsync(TeamsConversation conversation, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<TeamsPostOutcome> SendAsync(TeamsConversation conversation, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
         var message = Message(reply) with
         {
@@ -72,13 +84,14 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
 
     private static int Size(TeamsActivity message) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, TeamsActivity.Json).Length * 2;
 
-    private async Task<bool> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
+    private async Task<TeamsPostOutcome> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
     {
         var owner = await store.ClaimPostAsync(idempotencyKey, conversationId, cancellationToken);
         if (owner is null)
         {
+            var done = await store.IsPostDoneAsync(idempotencyKey, cancellationToken);
             logger.LogInformation("Teams post {Key} was already made or is being made; not posting it again", idempotencyKey);
-            return false;
+            return done ? TeamsPostOutcome.AlreadyPosted : TeamsPostOutcome.BeingPosted;
         }
 
         string? activityId;
@@ -94,7 +107,7 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
 
         // Outside the catch: once posted, a failure to record it must not give the key back.
         await store.CompletePostAsync(idempotencyKey, owner, activityId, CancellationToken.None);
-        return true;
+        return TeamsPostOutcome.Posted;
     }
 }
 

@@ -212,6 +212,14 @@ internal sealed class TeamsStore(Database database, TimeProvider time, IOptions<
             new { Key = idempotencyKey, Owner = owner, ActivityId = activityId, Now = Now() }, cancellationToken: cancellationToken));
     }
 
+    private const string IsPostDoneSql = "SELECT COUNT(*) FROM teams_sent_posts WHERE idempotency_key = @Key AND state = 'done'";
+
+    public async Task<bool> IsPostDoneAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(IsPostDoneSql, new { Key = idempotencyKey }, cancellationToken: cancellationToken)) > 0;
+    }
+
     private const string ReleasePostSql = "DELETE FROM teams_sent_posts WHERE idempotency_key = @Key AND owner = @Owner AND state = 'processing'";
 
     /// <summary>A post that failed for good gives its key back, so that a later attempt may post.</summary>
