@@ -111,6 +111,18 @@ public sealed class SlackLeaseTests
         Assert.Equal(timestamps, answers.Select(c => c.Json.GetProperty("thread_ts").GetString()).Order());
     }
 
+    [Fact]
+    public async Task Queue_Closed_RefusesNewWorkAndHandsBackWhatWaited()
+    {
+        var queue = new SlackWorkQueue();
+        var context = new Bot.Chat.CommandContext(new Bot.Chat.ChatAddress("slack", "C1"), "U1", "ada");
+        var waiting = new SlackWork(context, "help", new SlackReplyTarget("C1", null, null));
+        Assert.True(await queue.TryEnqueueAsync(waiting, CancellationToken.None));
+
+        Assert.Equal([waiting], queue.CloseAndDrain());
+        Assert.False(await queue.TryEnqueueAsync(waiting with { Text = "late" }, CancellationToken.None));
+    }
+
     private const string StateSql = "SELECT state FROM slack_deliveries WHERE delivery_key = @Key";
 
     /// <summary>Waits (real time: the worker runs in the background) until the key is in <paramref name="state"/>; null = no row.</summary>
