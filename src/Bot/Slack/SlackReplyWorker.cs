@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bot.Chat;
 
 namespace Bot.Slack;
@@ -5,8 +6,8 @@ namespace Bot.Slack;
 /// <summary>
 /// Answers queued Slack requests: the chat core computes the reply, the renderer turns it into Block Kit, and the
 /// Web API client posts it. A few consumers run side by side so one slow answer does not hold up the rest. An
-/// event's delivery claim is marked done once its answer is posted, and released when posting fails or the bot stops
-/// first, so that Slack's retry is answered instead of skipped.
+/// event's delivery claim is marked done once its answer is posted, and released when posting fails (before any part
+/// of the answer went out) or the bot stops first, so that Slack's retry is answered instead of skipped.
 /// </summary>
 internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger ledger, ChatDispatcher dispatcher, IServiceProvider services, ILogger<SlackReplyWorker> logger) : BackgroundService
 {
@@ -40,15 +41,21 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
         await foreach (var work in queue.ReadAllAsync(stoppingToken))
         {
             bool answered;
+            var anyPosted = new StrongBox<bool>();
             try
             {
-                answered = await AnswerAsync(work, stoppingToken);
+                answered = await AnswerAsync(work, anyPosted, stoppingToken);
             }
             catch (Exception exception)
             {
-                if (work.Claim is { } claim)
+                if (work.Claim is { } claim && anyPosted.Value)
                 {
-                    await ReleaseAsync(claim, CancellationToken.None);
+                    // Part of the answer is in Slack already: a retry would post it a second time, so this is final.
+                    await CompleteAsync(claim, work);
+                }
+                else if (work.Claim is { } unanswered)
+                {
+                    await ReleaseAsync(unanswered, CancellationToken.None);
                 }
 
                 if (stoppingToken.IsCancellationRequested)
@@ -62,21 +69,26 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
 
             if (answered && work.Claim is { } done)
             {
-                try
-                {
-                    await ledger.CompleteAsync(done, CancellationToken.None);
-                }
-                catch (Exception exception)
-                {
-                    // The answer is out; the lease still keeps retries away until it ends.
-                    logger.LogError(exception, "Answered a Slack request in {Channel} but could not mark it done", work.Target.Channel);
-                }
+                await CompleteAsync(done, work);
             }
         }
     }
 
+    private async Task CompleteAsync(SlackDeliveryClaim claim, SlackWork work)
+    {
+        try
+        {
+            await ledger.CompleteAsync(claim, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // The answer is out; the lease still keeps retries away until it ends.
+            logger.LogError(exception, "Answered a Slack request in {Channel} but could not mark it done", work.Target.Channel);
+        }
+    }
+
     /// <summary>False when the claim was taken over by a retry (this worker outlived its lease): that retry answers instead.</summary>
-    private async Task<bool> AnswerAsync(SlackWork work, CancellationToken cancellationToken)
+    private async Task<bool> AnswerAsync(SlackWork work, StrongBox<bool> anyPosted, CancellationToken cancellationToken)
     {
         var reply = await dispatcher.HandleAsync(work.Context, work.Text, cancellationToken);
         var messages = SlackRenderer.Render(reply);
@@ -99,6 +111,7 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
             foreach (var message in messages)
             {
                 await slack.RespondAsync(responseUrl, message, visibleToChannel: !reply.IsError, cancellationToken);
+                anyPosted.Value = true;
             }
         }
         else
@@ -106,6 +119,7 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
             foreach (var message in messages)
             {
                 await slack.PostMessageAsync(work.Target.Channel, message, work.Target.ThreadTs, metadata: null, cancellationToken);
+                anyPosted.Value = true;
             }
         }
 

@@ -85,6 +85,23 @@ public sealed class SlackLeaseTests
         Assert.Equal("8.1", calls[1].Json.GetProperty("thread_ts").GetString());
     }
 
+    /// <summary>The text reached the thread and only the chart upload failed: a retry would post the text twice.</summary>
+    [Fact]
+    public async Task ChartUpload_FailedAfterTheTextWasPosted_MarkedDone_RetryNotAnswered()
+    {
+        using var app = new SlackTestApp();
+        await Bot.Tests.Charts.ChartSeed.MeetingSummaryAsync(app.Factory.Services, CancellationToken.None);
+        app.Slack.Then("files.getUploadURLExternal", () => FakeSlack.Json("""{"ok":false,"error":"internal_error"}"""));
+
+        await app.PostEventAsync(SlackTestApp.Mention("roi chart meeting-summary", ts: "10.1"), "Ev0HALF");
+        await app.Slack.WaitForCallsAsync(2);
+        await WaitForStateAsync(app, "event:Ev0HALF", "done");
+        await app.PostEventAsync(SlackTestApp.Mention("roi chart meeting-summary", ts: "10.1"), "Ev0HALF", retryNum: 1);
+        await Task.Delay(Pause);
+
+        Assert.Equal(["chat.postMessage", "files.getUploadURLExternal"], app.Slack.Calls.Select(c => c.ApiMethod));
+    }
+
     /// <summary>Four consumers hold one answer each; two more wait in the queue. Nothing waits for the lease to end.</summary>
     [Fact]
     public async Task Stop_WithAnswersInFlightAndQueued_ReleasesTheirClaims_RetriesAnsweredAtOnceByAnotherInstance()
