@@ -59,11 +59,18 @@ public sealed class TeamsLeaseTests
 
         await host.PostActivityAsync(TeamsHost.Message("slow-1", "roi help"), host.Fake.CreateToken());
         await host.Fake.WaitForPostsAsync(1);
+        await Task.Delay(Pause); // lets the retry start its 20 s wait on the fake clock
         host.Time.Advance(TimeSpan.FromSeconds(15));
         await host.PostActivityAsync(TeamsHost.Message("slow-1", "roi help"), host.Fake.CreateToken());
         Assert.Single(await host.Fake.WaitForPostsAsync(2, Pause));
 
-        host.Time.Advance(TimeSpan.FromSeconds(5));
+        // The clock moves on in steps until the first reply's retry goes out.
+        for (var waited = 0; waited < 60 && host.Fake.ConnectorPosts.Count < 2; waited++)
+        {
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
         Assert.Equal(2, (await host.Fake.WaitForPostsAsync(2)).Count);
         await WaitForPostStateAsync(host, "reply:" + ChannelConversation + "slow-1:slow-1", "done");
 
