@@ -51,6 +51,13 @@ public sealed class TeamsOptionsTests : IDisposable
     }
 
     [Fact]
+    public void ActivityLease_OverTenMinutes_RefusesToStart()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Build("--environment=Development", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true", "--Teams:ActivityLease=00:30:00"));
+        Assert.Contains("ActivityLease", error.Message);
+    }
+
+    [Fact]
     public void DevelopmentMode_InProduction_RefusesToStart()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Build("--environment=Production", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true"));
