@@ -120,6 +120,10 @@ internal sealed class TeamsChatSender(TeamsStore store, TeamsMessenger messenger
     {
         var conversation = await store.FindConversationAsync(conversationId, cancellationToken)
             ?? throw new InvalidOperationException($"No Teams conversation '{conversationId}' is stored: add the bot to that chat or team first.");
-        await messenger.SendAsync(conversation, reply, "send:" + idempotencyKey, cancellationToken);
+        if (await messenger.SendAsync(conversation, reply, "send:" + idempotencyKey, cancellationToken) == TeamsPostOutcome.BeingPosted)
+        {
+            // Not confirmed: the other holder may still fail. Thrown so the caller (the digest log) tries again later.
+            throw new InvalidOperationException($"The Teams post '{idempotencyKey}' is being made by another instance and is not confirmed yet; try again later.");
+        }
     }
 }

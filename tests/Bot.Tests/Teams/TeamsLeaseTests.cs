@@ -110,9 +110,13 @@ public sealed class TeamsLeaseTests
         var sender = host.Factory.Services.GetServices<IChatSender>().Single(s => s.Platform == "teams");
         Assert.NotNull(await host.Service<TeamsStore>().ClaimPostAsync("send:digest:2026-11", "19:general@thread.tacv2", CancellationToken.None));
 
-        await sender.SendAsync("19:general@thread.tacv2", new Reply("Monthly ROI digest"), "digest:2026-11", CancellationToken.None);
+        // Not confirmed while the other holder's lease runs: an error, so the digest log tries again later.
+        var unconfirmed = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            sender.SendAsync("19:general@thread.tacv2", new Reply("Monthly ROI digest"), "digest:2026-11", CancellationToken.None));
+        Assert.Contains("being made by another instance", unconfirmed.Message, StringComparison.Ordinal);
         host.Time.Advance(TimeSpan.FromMinutes(2));
-        await sender.SendAsync("19:general@thread.tacv2", new Reply("Monthly ROI digest"), "digest:2026-11", CancellationToken.None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            sender.SendAsync("19:general@thread.tacv2", new Reply("Monthly ROI digest"), "digest:2026-11", CancellationToken.None));
         Assert.Single(host.Fake.ConnectorPosts);
 
         host.Time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
