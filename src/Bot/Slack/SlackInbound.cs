@@ -103,7 +103,8 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
         }
 
         string[] keys = [SlackDeliveryLedger.EventKey(eventId), SlackDeliveryLedger.MessageKey(channel, ts)];
-        if (!await ledger.TryClaimAsync(keys, cancellationToken))
+        var claim = await ledger.TryClaimAsync(keys, cancellationToken);
+        if (claim is null)
         {
             logger.LogInformation("Skipped Slack event {EventId}: already answered or being answered", eventId);
             return SlackInboundOutcome.Duplicate;
@@ -111,13 +112,13 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
 
         var threadTs = Text(message, "thread_ts") ?? (isMention ? ts : null);
         var context = new CommandContext(new ChatAddress(Platform, channel), user, user);
-        var work = new SlackWork(context, SlackText.Unescape(Text(message, "text") ?? string.Empty), new SlackReplyTarget(channel, threadTs, null));
+        var work = new SlackWork(context, SlackText.Unescape(Text(message, "text") ?? string.Empty), new SlackReplyTarget(channel, threadTs, null), claim);
         if (await queue.TryEnqueueAsync(work, cancellationToken))
         {
             return SlackInboundOutcome.Queued;
         }
 
-        await ledger.ReleaseAsync(keys, CancellationToken.None);
+        await ledger.ReleaseAsync(claim, CancellationToken.None);
         return SlackInboundOutcome.Busy;
     }
 

@@ -29,6 +29,19 @@ internal sealed class SlackOptions
 
     public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
 
+    /// <summary>
+    /// How long a claimed event stays with the instance answering it. Retries inside the lease are skipped (the answer
+    /// is on its way); a retry after it, when no answer was posted (the instance stopped), is answered. Two minutes
+    /// covers a slow answer with its posting retries, and lets Slack's 5-minute retry answer an event whose first
+    /// instance died.
+    /// </summary>
+    public TimeSpan DeliveryLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Within this range the lease outlives a slow answer and ends well before the dedupe window.</summary>
+    public static readonly TimeSpan MinDeliveryLease = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan MaxDeliveryLease = TimeSpan.FromMinutes(30);
+
     public IReadOnlySet<string> AllowedTeams() =>
         AllowedTeamIds.Select(id => id.Trim()).Where(id => id.Length > 0).ToHashSet(StringComparer.Ordinal);
 }
@@ -67,6 +80,11 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         if (!options.ApiBaseUrl.IsAbsoluteUri || !options.ApiBaseUrl.AbsoluteUri.EndsWith('/'))
         {
             failures.Add("Slack:ApiBaseUrl must be an absolute URL ending in '/', for example https://slack.com/api/.");
+        }
+
+        if (options.DeliveryLease < SlackOptions.MinDeliveryLease || options.DeliveryLease > SlackOptions.MaxDeliveryLease)
+        {
+            failures.Add($"Slack:DeliveryLease must be between {SlackOptions.MinDeliveryLease} and {SlackOptions.MaxDeliveryLease} (for example 00:02:00); it is {options.DeliveryLease}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

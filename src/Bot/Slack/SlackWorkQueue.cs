@@ -6,8 +6,11 @@ namespace Bot.Slack;
 /// <summary>Where an answer goes: a slash command's response_url, or a channel (and thread) via chat.postMessage.</summary>
 internal sealed record SlackReplyTarget(string Channel, string? ThreadTs, Uri? ResponseUrl);
 
-/// <summary>One acknowledged request whose answer is still to be computed and posted.</summary>
-internal sealed record SlackWork(CommandContext Context, string Text, SlackReplyTarget Target);
+/// <summary>
+/// One acknowledged request whose answer is still to be computed and posted. Events carry their delivery claim
+/// (slash commands have none: Slack does not retry them).
+/// </summary>
+internal sealed record SlackWork(CommandContext Context, string Text, SlackReplyTarget Target, SlackDeliveryClaim? Claim = null);
 
 /// <summary>
 /// Requests are acknowledged at once and answered from this queue by <see cref="SlackReplyWorker"/>. Bounded: when
@@ -25,11 +28,17 @@ internal sealed class SlackWorkQueue
 
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>False when the queue stays full for <see cref="MaxWait"/> or is closed because the bot is stopping.</summary>
     public async ValueTask<bool> TryEnqueueAsync(SlackWork work, CancellationToken cancellationToken)
     {
         if (channel.Writer.TryWrite(work))
         {
             return true;
+        }
+
+        if (channel.Reader.Completion.IsCompleted)
+        {
+            return false;
         }
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -43,6 +52,23 @@ internal sealed class SlackWorkQueue
         {
             return false;
         }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>At shutdown: takes no more work and hands back what was queued but never started.</summary>
+    public IReadOnlyList<SlackWork> CloseAndDrain()
+    {
+        channel.Writer.TryComplete();
+        var unstarted = new List<SlackWork>();
+        while (channel.Reader.TryRead(out var work))
+        {
+            unstarted.Add(work);
+        }
+
+        return unstarted;
     }
 
     public IAsyncEnumerable<SlackWork> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);

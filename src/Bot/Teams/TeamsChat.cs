@@ -17,6 +17,9 @@ internal static class TeamsChat
 
     private const long MaxActivityBytes = 256 * 1024;
 
+    /// <summary>The longest one post may take with its retries (room for a Retry-After of up to a minute or so).</summary>
+    public static readonly TimeSpan PostTimeout = TimeSpan.FromMinutes(2);
+
     public static void AddTeams(this WebApplicationBuilder builder)
     {
         if (SecretInSettingsFile(builder.Configuration) is { } file)
@@ -75,8 +78,7 @@ internal static class TeamsChat
     {
         options.Retry.MaxRetryAttempts = 4;
 
-        // Room for a Retry-After of up to a minute or so before the whole post gives up.
-        options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(2);
+        options.TotalRequestTimeout.Timeout = PostTimeout;
         options.Retry.ShouldRetryAfterHeader = true;
         options.Retry.ShouldHandle = args => ValueTask.FromResult(
             HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Outcome.Result?.StatusCode == HttpStatusCode.PreconditionFailed);
@@ -179,9 +181,14 @@ internal static class TeamsChat
 
         var answers = activity.Type == TeamsActivity.MessageType
             || (activity.Type == TeamsActivity.ConversationUpdateType && (AddsTheBot(activity) || RemovesTheBot(activity)));
-        if (answers && await store.ClaimActivityAsync(activity.Conversation!.Id!, activity.Id!, cancellationToken))
+        if (answers && await store.ClaimActivityAsync(activity.Conversation!.Id!, activity.Id!, cancellationToken) is { } owner)
         {
-            await inbox.EnqueueAsync(activity, cancellationToken);
+            if (!await inbox.TryEnqueueAsync(new TeamsInboundWork(activity, owner), cancellationToken))
+            {
+                // Stopping: give the activity back and refuse, so Teams redelivers it to an instance that answers.
+                await store.ReleaseActivityAsync(activity.Conversation!.Id!, activity.Id!, owner, CancellationToken.None);
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
         }
 
         return Results.Ok();

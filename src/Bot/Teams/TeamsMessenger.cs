@@ -2,14 +2,27 @@ using Bot.Chat;
 
 namespace Bot.Teams;
 
+/// <summary>What became of a post made at most once per idempotency key.</summary>
+internal enum TeamsPostOutcome
+{
+    Posted,
+
+    /// <summary>Made before, by this or another instance: nothing to do.</summary>
+    AlreadyPosted,
+
+    /// <summary>Another holder is posting it and its lease has not ended: it may still fail, so this is not done.</summary>
+    BeingPosted,
+}
+
 /// <summary>
 /// Turns a <see cref="Reply"/> into a Teams message and posts it at most once per idempotency key: the key is
 /// claimed in SQLite before the post, so a second instance or a repeat never posts it again, and given back if
-/// the post fails for good (after the HTTP pipeline's retries) so that a later attempt may.
+/// the post fails for good (after the HTTP pipeline's retries) so that a later attempt may. The claim is a lease
+/// (`Teams:PostLease`): one left behind by an instance that stopped mid-post is taken over once it ends.
 /// </summary>
 internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store, ILogger<TeamsMessenger> logger)
 {
-    public Task<bool> ReplyAsync(TeamsActivity incoming, Reply reply, CancellationToken cancellationToken)
+    public Task<TeamsPostOutcome> ReplyAsync(TeamsActivity incoming, Reply reply, CancellationToken cancellationToken)
     {
         var conversationId = incoming.Conversation!.Id!;
         var message = Message(reply) with
@@ -23,7 +36,7 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
             () => connector.ReplyToActivityAsync(incoming.ServiceUrl!, conversationId, incoming.Id!, message, cancellationToken), cancellationToken);
     }
 
-    public Task<bool> SendAsync(TeamsConversation conversation, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<TeamsPostOutcome> SendAsync(TeamsConversation conversation, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
         var message = Message(reply) with
         {
@@ -71,25 +84,30 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
 
     private static int Size(TeamsActivity message) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message, TeamsActivity.Json).Length * 2;
 
-    private async Task<bool> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
+    private async Task<TeamsPostOutcome> PostOnceAsync(string idempotencyKey, string conversationId, Func<Task<string?>> post, CancellationToken cancellationToken)
     {
-        if (!await store.ClaimPostAsync(idempotencyKey, conversationId, cancellationToken))
+        var owner = await store.ClaimPostAsync(idempotencyKey, conversationId, cancellationToken);
+        if (owner is null)
         {
-            logger.LogInformation("Teams post {Key} was already made; not posting it again", idempotencyKey);
-            return false;
+            var done = await store.IsPostDoneAsync(idempotencyKey, cancellationToken);
+            logger.LogInformation("Teams post {Key} was already made or is being made; not posting it again", idempotencyKey);
+            return done ? TeamsPostOutcome.AlreadyPosted : TeamsPostOutcome.BeingPosted;
         }
 
+        string? activityId;
         try
         {
-            var activityId = await post();
-            await store.CompletePostAsync(idempotencyKey, activityId, cancellationToken);
-            return true;
+            activityId = await post();
         }
         catch
         {
-            await store.ReleasePostAsync(idempotencyKey, CancellationToken.None);
+            await store.ReleasePostAsync(idempotencyKey, owner, CancellationToken.None);
             throw;
         }
+
+        // Outside the catch: once posted, a failure to record it must not give the key back.
+        await store.CompletePostAsync(idempotencyKey, owner, activityId, CancellationToken.None);
+        return TeamsPostOutcome.Posted;
     }
 }
 
@@ -102,6 +120,10 @@ internal sealed class TeamsChatSender(TeamsStore store, TeamsMessenger messenger
     {
         var conversation = await store.FindConversationAsync(conversationId, cancellationToken)
             ?? throw new InvalidOperationException($"No Teams conversation '{conversationId}' is stored: add the bot to that chat or team first.");
-        await messenger.SendAsync(conversation, reply, "send:" + idempotencyKey, cancellationToken);
+        if (await messenger.SendAsync(conversation, reply, "send:" + idempotencyKey, cancellationToken) == TeamsPostOutcome.BeingPosted)
+        {
+            // Not confirmed: the other holder may still fail. Thrown so the caller (the digest log) tries again later.
+            throw new InvalidOperationException($"The Teams post '{idempotencyKey}' is being made by another instance and is not confirmed yet; try again later.");
+        }
     }
 }

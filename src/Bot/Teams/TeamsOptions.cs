@@ -56,6 +56,19 @@ internal sealed class TeamsOptions
     /// </summary>
     public bool DevelopmentMode { get; set; }
 
+    /// <summary>
+    /// How long an accepted activity stays with the instance handling it. Shorter than Teams' 15 s redelivery, so a
+    /// redelivery after an instance stopped is answered; the post lease, not this one, keeps two answers apart.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ActivityLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a post claimed by idempotency key stays with the instance posting it; must outlast one post with all
+    /// its retries (<see cref="TeamsChat.PostTimeout"/>), or a slow post could be taken over and made twice.
+    /// </summary>
+    public TimeSpan PostLease { get; set; } = TimeSpan.FromMinutes(3);
+
     public string TokenTenant => MultiTenant ? "botframework.com" : TenantId ?? string.Empty;
 
     public bool IsTenantAllowed(string? tenantId)
@@ -108,6 +121,11 @@ internal sealed class TeamsOptionsValidator(IHostEnvironment environment) : IVal
             {
                 failures.Add("No tenant is allowed: set Teams:TenantId or Teams:AllowedTenantIds (\"*\" alone allows every tenant).");
             }
+        }
+
+        if (options.PostLease <= TeamsChat.PostTimeout || options.PostLease > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Teams:PostLease must be longer than one post may take with its retries ({TeamsChat.PostTimeout}) and at most 01:00:00; it is {options.PostLease}.");
         }
 
         if (options.AllowedTenantIds.Contains(TeamsOptions.AnyTenant) && options.AllowedTenantIds.Count > 1)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Bot.Data;
 using Dapper;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Teams;
 
@@ -15,8 +16,12 @@ internal sealed record TeamsConversation(
     string BotId,
     string? BotName);
 
-/// <summary>The Teams tables: conversation references, trusted service URLs, and the two idempotency ledgers.</summary>
-internal sealed class TeamsStore(Database database, TimeProvider time)
+/// <summary>
+/// The Teams tables: conversation references, trusted service URLs, and the two idempotency ledgers. Both ledgers
+/// hold leases: a key is `processing` by one owner until its lease ends, then `done`; a key still processing after
+/// its lease ended (the instance stopped, or a release was lost) is taken over by the next claim.
+/// </summary>
+internal sealed class TeamsStore(Database database, TimeProvider time, IOptions<TeamsOptions> options)
 {
     private readonly ConcurrentDictionary<string, bool> trustedServiceUrls = new(StringComparer.OrdinalIgnoreCase);
 
@@ -107,52 +112,121 @@ internal sealed class TeamsStore(Database database, TimeProvider time)
         return trusted;
     }
 
+    // A row still processing after its lease ended was left by an instance that stopped or failed: take it over.
     private const string ClaimActivitySql = """
-        INSERT INTO teams_inbound_activities (conversation_id, activity_id, received_at) VALUES (@ConversationId, @ActivityId, @Now)
-        ON CONFLICT (conversation_id, activity_id) DO NOTHING
+        INSERT INTO teams_inbound_activities (conversation_id, activity_id, received_at, state, owner, lease_until, completed_at)
+        VALUES (@ConversationId, @ActivityId, @Now, 'processing', @Owner, @LeaseUntil, NULL)
+        ON CONFLICT (conversation_id, activity_id) DO UPDATE SET
+            state = excluded.state, owner = excluded.owner, lease_until = excluded.lease_until
+        WHERE teams_inbound_activities.state = 'processing' AND teams_inbound_activities.lease_until < @Now
         """;
 
     // Teams redelivers within minutes; a day of ids is plenty and keeps the table small.
     private const string ForgetOldActivitiesSql = "DELETE FROM teams_inbound_activities WHERE received_at < @Cutoff";
 
-    /// <summary>True the first time an activity is seen by any instance; false for Teams' redeliveries.</summary>
-    public async Task<bool> ClaimActivityAsync(string conversationId, string activityId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The owner token when this caller now handles the activity: the first time any instance sees it, or a
+    /// redelivery after the previous handler's lease ran out unfinished. Null while it is handled or once it was.
+    /// </summary>
+    public async Task<string?> ClaimActivityAsync(string conversationId, string activityId, CancellationToken cancellationToken)
     {
-        var now = Now();
+        var now = time.GetUtcNow();
+        var owner = NewOwner();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ForgetOldActivitiesSql, new { Cutoff = now - (long)TimeSpan.FromDays(1).TotalMilliseconds }, cancellationToken: cancellationToken));
-        return await connection.ExecuteAsync(new CommandDefinition(ClaimActivitySql,
-            new { ConversationId = conversationId, ActivityId = activityId, Now = now }, cancellationToken: cancellationToken)) == 1;
+        await connection.ExecuteAsync(new CommandDefinition(ForgetOldActivitiesSql, new { Cutoff = (now - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(ClaimActivitySql, new
+        {
+            ConversationId = conversationId,
+            ActivityId = activityId,
+            Now = now.ToUnixTimeMilliseconds(),
+            Owner = owner,
+            LeaseUntil = (now + options.Value.ActivityLease).ToUnixTimeMilliseconds(),
+        }, cancellationToken: cancellationToken));
+        return claimed == 1 ? owner : null;
     }
 
-    private const string ClaimPostSql = """
-        INSERT INTO teams_sent_posts (idempotency_key, conversation_id, claimed_at) VALUES (@Key, @ConversationId, @Now)
-        ON CONFLICT (idempotency_key) DO NOTHING
+    private const string CompleteActivitySql = """
+        UPDATE teams_inbound_activities SET state = 'done', completed_at = @Now, lease_until = NULL
+        WHERE conversation_id = @ConversationId AND activity_id = @ActivityId AND owner = @Owner
         """;
 
-    /// <summary>True when no post with this key was made or is being made; the caller then posts.</summary>
-    public async Task<bool> ClaimPostAsync(string idempotencyKey, string conversationId, CancellationToken cancellationToken)
+    /// <summary>Handled: every later redelivery is only acknowledged.</summary>
+    public async Task CompleteActivityAsync(string conversationId, string activityId, string owner, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(ClaimPostSql,
-            new { Key = idempotencyKey, ConversationId = conversationId, Now = Now() }, cancellationToken: cancellationToken)) == 1;
+        await connection.ExecuteAsync(new CommandDefinition(CompleteActivitySql,
+            new { ConversationId = conversationId, ActivityId = activityId, Owner = owner, Now = Now() }, cancellationToken: cancellationToken));
     }
 
-    private const string CompletePostSql = "UPDATE teams_sent_posts SET activity_id = @ActivityId WHERE idempotency_key = @Key";
+    private const string ReleaseActivitySql = """
+        DELETE FROM teams_inbound_activities
+        WHERE conversation_id = @ConversationId AND activity_id = @ActivityId AND owner = @Owner AND state = 'processing'
+        """;
 
-    public async Task CompletePostAsync(string idempotencyKey, string? activityId, CancellationToken cancellationToken)
+    /// <summary>Not handled (a failure, or stopped before starting): a redelivery is answered at once.</summary>
+    public async Task ReleaseActivityAsync(string conversationId, string activityId, string owner, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(CompletePostSql, new { Key = idempotencyKey, ActivityId = activityId }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ReleaseActivitySql,
+            new { ConversationId = conversationId, ActivityId = activityId, Owner = owner }, cancellationToken: cancellationToken));
     }
 
-    private const string ReleasePostSql = "DELETE FROM teams_sent_posts WHERE idempotency_key = @Key AND activity_id IS NULL";
+    // Same lease rule as inbound activities: a post still processing after its lease ended never completed.
+    private const string ClaimPostSql = """
+        INSERT INTO teams_sent_posts (idempotency_key, conversation_id, claimed_at, state, owner, lease_until, completed_at)
+        VALUES (@Key, @ConversationId, @Now, 'processing', @Owner, @LeaseUntil, NULL)
+        ON CONFLICT (idempotency_key) DO UPDATE SET
+            claimed_at = excluded.claimed_at, state = excluded.state, owner = excluded.owner, lease_until = excluded.lease_until
+        WHERE teams_sent_posts.state = 'processing' AND teams_sent_posts.lease_until < @Now
+        """;
+
+    /// <summary>
+    /// The owner token when no post with this key was made or is being made (or its maker's lease ran out
+    /// unfinished); the caller then posts. Null otherwise.
+    /// </summary>
+    public async Task<string?> ClaimPostAsync(string idempotencyKey, string conversationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var owner = NewOwner();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(ClaimPostSql, new
+        {
+            Key = idempotencyKey,
+            ConversationId = conversationId,
+            Now = now.ToUnixTimeMilliseconds(),
+            Owner = owner,
+            LeaseUntil = (now + options.Value.PostLease).ToUnixTimeMilliseconds(),
+        }, cancellationToken: cancellationToken));
+        return claimed == 1 ? owner : null;
+    }
+
+    private const string CompletePostSql = """
+        UPDATE teams_sent_posts SET state = 'done', activity_id = @ActivityId, completed_at = @Now, lease_until = NULL
+        WHERE idempotency_key = @Key AND owner = @Owner
+        """;
+
+    public async Task CompletePostAsync(string idempotencyKey, string owner, string? activityId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(CompletePostSql,
+            new { Key = idempotencyKey, Owner = owner, ActivityId = activityId, Now = Now() }, cancellationToken: cancellationToken));
+    }
+
+    private const string IsPostDoneSql = "SELECT COUNT(*) FROM teams_sent_posts WHERE idempotency_key = @Key AND state = 'done'";
+
+    public async Task<bool> IsPostDoneAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(IsPostDoneSql, new { Key = idempotencyKey }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    private const string ReleasePostSql = "DELETE FROM teams_sent_posts WHERE idempotency_key = @Key AND owner = @Owner AND state = 'processing'";
 
     /// <summary>A post that failed for good gives its key back, so that a later attempt may post.</summary>
-    public async Task ReleasePostAsync(string idempotencyKey, CancellationToken cancellationToken)
+    public async Task ReleasePostAsync(string idempotencyKey, string owner, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ReleasePostSql, new { Key = idempotencyKey }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ReleasePostSql, new { Key = idempotencyKey, Owner = owner }, cancellationToken: cancellationToken));
     }
 
     /// <summary>`https://smba.trafficmanager.net/amer/` and `HTTPS://SMBA.trafficmanager.net/amer` are one service URL.</summary>
@@ -163,4 +237,7 @@ internal sealed class TeamsStore(Database database, TimeProvider time)
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Tells this claim apart from a later takeover of the same key, so each finishes or releases only its own.</summary>
+    private static string NewOwner() => Guid.NewGuid().ToString("N");
 }

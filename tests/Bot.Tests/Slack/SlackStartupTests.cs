@@ -53,4 +53,19 @@ public sealed class SlackStartupTests
 
         Assert.Contains("Slack:AllowedTeamIds", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("00:00:05")]
+    [InlineData("01:00:00")]
+    public async Task DeliveryLease_OutsideTenSecondsToThirtyMinutes_RefusesToStart(string lease)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHostAsync(
+            "--Slack:Enabled=true",
+            "--Slack:BotToken=xoxb-1",
+            "--Slack:SigningSecret=s",
+            "--Slack:AllowedTeamIds:0=T1",
+            $"--Slack:DeliveryLease={lease}"));
+
+        Assert.Contains("Slack:DeliveryLease must be between 00:00:10 and 00:30:00", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -54,6 +54,9 @@ internal sealed class SlackTestApp : IDisposable
 
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time => app.Time;
 
+    /// <summary>This host's SQLite file: a second host given it as `Storage:Path` plays another instance of the bot.</summary>
+    public string DatabasePath => app.DatabasePath;
+
     public T Service<T>()
         where T : notnull => Factory.Services.GetRequiredService<T>();
 

@@ -44,6 +44,20 @@ public sealed class TeamsOptionsTests : IDisposable
     }
 
     [Fact]
+    public void PostLease_NotLongerThanOnePostWithItsRetries_RefusesToStart()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Build("--environment=Development", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true", "--Teams:PostLease=00:02:00"));
+        Assert.Contains("Teams:PostLease must be longer than one post may take with its retries (00:02:00)", error.Message);
+    }
+
+    [Fact]
+    public void ActivityLease_OverTenMinutes_RefusesToStart()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Build("--environment=Development", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true", "--Teams:ActivityLease=00:30:00"));
+        Assert.Contains("ActivityLease", error.Message);
+    }
+
+    [Fact]
     public void DevelopmentMode_InProduction_RefusesToStart()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Build("--environment=Production", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true"));
