@@ -59,7 +59,7 @@ public sealed class SlackStartupTests
     [InlineData("01:00:00")]
     public async Task DeliveryLease_OutsideTenSecondsToThirtyMinutes_RefusesToStart(string lease)
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartHostAsync(
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RealHost.StartAndStopAsync(
             "--Slack:Enabled=true",
             "--Slack:BotToken=xoxb-1",
             "--Slack:SigningSecret=s",
