@@ -1,0 +1,135 @@
+using System.Globalization;
+using Bot.Roi;
+
+namespace Bot.Usage.Importers;
+
+/// <summary>
+/// Parsing of the cells every format shares. Each returns false with a message fit to show next to the line
+/// and field, so every importer words the same mistake the same way.
+/// </summary>
+internal static class ImportFields
+{
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mmK",
+        "yyyy-MM-dd",
+    ];
+
+    /// <summary>
+    /// A token or request count: a whole, non-negative number. Exports write integers as floats (<c>59200.0</c>),
+    /// so a zero fraction is accepted; <c>10.5</c> tokens is not a count.
+    /// </summary>
+    public static bool TryParseCount(ReadOnlySpan<char> text, out long value, out string problem)
+    {
+        problem = string.Empty;
+        text = text.Trim();
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            problem = $"'{text}' is not a number";
+            return false;
+        }
+
+        if (number < 0)
+        {
+            problem = $"{text} is negative; counts are 0 or more";
+            return false;
+        }
+
+        if (number != decimal.Truncate(number))
+        {
+            problem = $"{text} is not a whole number of tokens";
+            return false;
+        }
+
+        if (number > long.MaxValue)
+        {
+            problem = $"{text} is too large";
+            return false;
+        }
+
+        value = (long)number;
+        return true;
+    }
+
+    /// <summary>A cost in US dollars, as written by the provider: plain or exponent notation, never negative.</summary>
+    public static bool TryParseCost(ReadOnlySpan<char> text, out decimal value, out string problem)
+    {
+        problem = string.Empty;
+        text = text.Trim();
+        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        {
+            problem = $"'{text}' is not an amount in US dollars (write 0.0125, without a currency sign)";
+            return false;
+        }
+
+        if (value < 0)
+        {
+            problem = $"{text} is negative";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// An ISO 8601 instant such as 2026-11-03T14:05:00Z or 2026-11-03T15:05:00+01:00; without an offset the time is
+    /// taken as UTC. Always returned in UTC.
+    /// </summary>
+    public static bool TryParseTimestamp(string text, out DateTimeOffset value, out string problem)
+    {
+        problem = string.Empty;
+        if (DateTimeOffset.TryParseExact(
+                text.AsSpan().Trim(),
+                TimestampFormats,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out value))
+        {
+            value = value.ToUniversalTime();
+            return true;
+        }
+
+        problem = $"'{text}' is not an ISO 8601 time (for example 2026-11-03T14:05:00Z)";
+        return false;
+    }
+
+    /// <summary>Unix seconds, as the OpenAI exports write bucket starts (sometimes as <c>1759622400.0</c>).</summary>
+    public static bool TryParseUnixSeconds(ReadOnlySpan<char> text, out DateTimeOffset value, out string problem)
+    {
+        value = default;
+        if (!TryParseCount(text, out var seconds, out problem))
+        {
+            problem = $"{problem} (expected Unix seconds)";
+            return false;
+        }
+
+        if (seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            problem = $"{seconds} is too large for Unix seconds";
+            return false;
+        }
+
+        value = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return true;
+    }
+
+    public static bool TryParseFeature(string text, out string feature, out string problem)
+    {
+        problem = string.Empty;
+        if (FeatureName.TryNormalize(text, out feature))
+        {
+            return true;
+        }
+
+        problem = $"'{text}' is not a feature name: {FeatureName.Rule}";
+        return false;
+    }
+}
