@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bot.Usage.Importers;
 
 namespace Bot.Cli;
 
@@ -10,5 +11,6 @@ internal static partial class CliVerbs
         yield return Teams.TeamsPackage.Command();
         yield return Usage.ApiKeyVerbs.Create();
         yield return Demo.DemoCommand.Create();
+        yield return ImportCommand.Create();
     }
 }

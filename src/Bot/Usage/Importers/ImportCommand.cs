@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using Bot.Cli;
+
+namespace Bot.Usage.Importers;
+
+/// <summary>
+/// <c>import &lt;file&gt; [--format ...] [--feature &lt;name&gt;] [--source &lt;name&gt;] [--check]</c>: streams a usage file
+/// into the store in one transaction. A file with any bad line is refused whole and its errors listed.
+/// </summary>
+internal static class ImportCommand
+{
+    public const int Refused = 1;
+    public const int BadInvocation = 2;
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The usage file: generic CSV or JSONL, an OpenAI dashboard export, or OpenAI Usage API pages." };
+        var format = new Option<string>("--format")
+        {
+            Description = $"The file's format: {ImportFormats.Names}. auto looks at the header or first character.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var feature = new Option<string?>("--feature") { Description = "The feature the usage belongs to, for formats without a feature column (the OpenAI ones)." };
+        var source = new Option<string?>("--source") { Description = "Where the records come from, for deduplication of records without ids. Default: <format>:<file name>." };
+        var check = new Option<bool>("--check") { Description = "Read and check the file, store nothing." };
+
+        var command = new Command("import", "Import a usage file (streamed; refused whole if any line is bad).") { file, format, feature, source, check };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((result, token) => RunAsync(
+            new ImportArguments(result.GetValue(file)!, result.GetValue(format), result.GetValue(feature), result.GetValue(source), result.GetValue(check)),
+            BotCommandLine.HostArguments(result),
+            result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error,
+            token));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ImportArguments arguments, string[] hostArguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!ImportFormats.TryParse(arguments.Format, out var format))
+        {
+            await error.WriteLineAsync($"Unknown --format '{arguments.Format}'; use one of {ImportFormats.Names}.");
+            return BadInvocation;
+        }
+
+        if (arguments.File.StartsWith("--", StringComparison.Ordinal))
+        {
+            await error.WriteLineAsync($"Give the file first and settings such as {arguments.File} after it: import <file> [options] [--Storage:Path=...]");
+            return BadInvocation;
+        }
+
+        if (!File.Exists(arguments.File))
+        {
+            await error.WriteLineAsync($"No such file: {arguments.File}");
+            return BadInvocation;
+        }
+
+        var fileName = Path.GetFileName(arguments.File);
+        await using var stream = new FileStream(arguments.File, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        var reading = await UsageFileImport.OpenAsync(stream, fileName, format, arguments.Feature, cancellationToken);
+        if (reading.Problem is not null)
+        {
+            await error.WriteLineAsync(reading.Problem);
+            return BadInvocation;
+        }
+
+        // Stable for the same file, so a re-sent file without record ids is recognised and stored once.
+        var source = string.IsNullOrWhiteSpace(arguments.Source) ? $"{ImportFormats.NameOf(reading.Format)}:{fileName}" : arguments.Source.Trim();
+        if (source.Length > UsageValidation.MaxTextLength)
+        {
+            await error.WriteLineAsync($"--source is longer than {UsageValidation.MaxTextLength} characters.");
+            return BadInvocation;
+        }
+
+        await using var app = BotHost.Build(hostArguments);
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var showProgress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        var progress = new ImportProgress(error, () => stream.Position, stream.Length, time, showProgress);
+
+        ImportOutcome outcome;
+        IngestResult? stored = null;
+        if (arguments.Check)
+        {
+            outcome = await UsageFileImport.CollectAsync(reading.Items, UsageValidation.Validate, addRecord: null, progress.OnRecord, cancellationToken);
+        }
+        else
+        {
+            await using var ingest = await app.Services.GetRequiredService<UsageStore>().BeginAsync(source, cancellationToken);
+            outcome = await UsageFileImport.CollectAsync(reading.Items, UsageValidation.Validate, ingest.AddAsync, progress.OnRecord, cancellationToken);
+            if (!outcome.Refused)
+            {
+                stored = await ingest.CommitAsync(cancellationToken);
+            }
+        }
+
+        progress.Finish();
+        if (outcome.Refused)
+        {
+            await error.WriteLineAsync(RefusalText(arguments.File, outcome));
+            return Refused;
+        }
+
+        await output.WriteLineAsync(stored is null
+            ? string.Create(CultureInfo.InvariantCulture, $"Checked {outcome.Records:#,##0} records in {arguments.File}: no errors (nothing stored)")
+            : string.Create(CultureInfo.InvariantCulture, $"Imported {stored.Stored:#,##0} records ({stored.Duplicates:#,##0} duplicates skipped) from {arguments.File}"));
+        return 0;
+    }
+
+    internal static string RefusalText(string file, ImportOutcome outcome)
+    {
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"Refused {file}: {outcome.ErrorCount:#,##0} {(outcome.ErrorCount == 1 ? "error" : "errors")}, nothing stored."),
+        };
+        lines.AddRange(outcome.Errors.Select(problem => "  " + problem));
+        if (outcome.ErrorCount > outcome.Errors.Count)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  and {outcome.ErrorCount - outcome.Errors.Count:#,##0} more"));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+}
+
+internal sealed record ImportArguments(string File, string? Format, string? Feature, string? Source, bool Check);
