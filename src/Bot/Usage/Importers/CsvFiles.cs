@@ -11,8 +11,9 @@ internal static class CsvFiles
     private const int BufferSize = 1 << 16;
 
     /// <summary>
-    /// The raw parser (no reflection, no class maps); CacheFields reuses the strings a file repeats on every line
-    /// (feature, model). <paramref name="onBadData"/> hears of stray quotes, which become a line error.
+    /// The raw parser (no reflection, no class maps). CacheFields stays off: its cache keeps every distinct cell
+    /// (each timestamp and id), which grows with the file. <paramref name="onBadData"/> hears of stray quotes, which
+    /// become a line error.
     /// </summary>
     public static CsvParser OpenParser(Stream stream, char delimiter, Action<string> onBadData)
     {
@@ -20,7 +21,6 @@ internal static class CsvFiles
         var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             Delimiter = delimiter.ToString(),
-            CacheFields = true,
             BufferSize = BufferSize,
             IgnoreBlankLines = true,
             DetectColumnCountChanges = false,
