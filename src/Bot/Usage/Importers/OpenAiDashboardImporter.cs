@@ -128,7 +128,7 @@ internal static class OpenAiDashboardImporter
                 continue;
             }
 
-            yield return row.ToItem(line, feature, fieldPrefix: string.Empty, source: "export the usage");
+            yield return row.ToItem(line, feature, fieldPrefix: string.Empty, groupingHint: "export the usage grouped by model");
         }
     }
 

@@ -43,14 +43,14 @@ internal sealed class OpenAiUsageRow
     /// The normalised record, or the errors: <paramref name="fieldPrefix"/> goes before each field name
     /// (a JSON path such as <c>data[0].results[1].</c>; empty for CSV).
     /// </summary>
-    public ImportItem ToItem(long line, string feature, string fieldPrefix, string source)
+    public ImportItem ToItem(long line, string feature, string fieldPrefix, string groupingHint)
     {
         var errors = new List<UsageError>();
         void Fail(string field, string message) => errors.Add(new UsageError(line, fieldPrefix + field, message));
 
         if (string.IsNullOrWhiteSpace(Model))
         {
-            Fail("model", $"is empty; the model decides the price: {source} grouped by model");
+            Fail("model", $"is empty; the model decides the price: {groupingHint}");
         }
 
         long uncached;
