@@ -102,6 +102,17 @@ public sealed class GenericCsvImporterTests
     }
 
     [Fact]
+    public async Task ReadAsync_WindowsLineEndsAndQuotedHeader_ReadLikeAnyOther()
+    {
+        var text = "\"timestamp\",\"feature\",\"model\",\"input_tokens\",\"output_tokens\"\r\n2026-11-03T14:05:00Z,a,gpt-4o,100,10\r\n2026-11-03T14:05:00Z,a,gpt-4o,x,10\r\n";
+
+        var items = await ReadAsync(Text(text));
+
+        Assert.Equal(100L, items[0].Record!.InputTokens);
+        Assert.Equal(new UsageError(3, "input_tokens", "'x' is not a number"), Assert.Single(items.Errors()));
+    }
+
+    [Fact]
     public async Task ReadAsync_EmptyFile_SaysTheHeaderIsNeeded()
     {
         var error = Assert.Single((await ReadAsync(Text(string.Empty))).Errors());

@@ -66,6 +66,16 @@ public sealed class OpenAiDashboardImporterTests
     }
 
     [Fact]
+    public async Task ReadAsync_ByteOrderMarkAndWindowsLineEnds_StillMatchesTheFirstColumn()
+    {
+        var text = "\uFEFFstart_time\tmodel\tinput_tokens\toutput_tokens\tnum_model_requests\r\n1793491200\tgpt-4o\t10\t2\t1\r\n";
+
+        var record = Assert.Single((await ReadAsync(Text(text))).Records());
+
+        Assert.Equal((new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), 10L, 2L), (record.Timestamp, record.InputTokens, record.OutputTokens));
+    }
+
+    [Fact]
     public async Task ReadAsync_ExportWithOnlyTimeColumns_IsZeroRecordsNotAnError()
     {
         var text = "start_time,end_time,start_time_iso,end_time_iso\n1793491200,1793577600,2026-11-01T00:00:00+00:00,2026-11-02T00:00:00+00:00\n";
