@@ -13,6 +13,7 @@ internal enum GenericColumn
     CostUsd,
     TaskId,
     RecordId,
+    Requests,
 }
 
 /// <summary>
@@ -22,10 +23,13 @@ internal enum GenericColumn
 /// </summary>
 internal sealed class GenericRow
 {
-    /// <summary>Column names in the documented header order.</summary>
+    /// <summary>
+    /// Column names in the documented header order, then <c>requests</c> (optional, default 1: the API calls a row
+    /// stands for), as <c>POST /api/usage</c> accepts it.
+    /// </summary>
     public static readonly string[] Names =
     [
-        "timestamp", "feature", "model", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "task_id", "record_id",
+        "timestamp", "feature", "model", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "cost_usd", "task_id", "record_id", "requests",
     ];
 
     public static readonly GenericColumn[] Required =
@@ -112,6 +116,7 @@ internal sealed class GenericRow
         var cached = Count(GenericColumn.CachedInputTokens, required: false);
         var cacheWrite = Count(GenericColumn.CacheWriteTokens, required: false);
         var output = Count(GenericColumn.OutputTokens, required: true);
+        var requests = Cell(GenericColumn.Requests) is null ? 1 : Count(GenericColumn.Requests, required: false);
 
         if (errors is null && (cached > input || cacheWrite > input - cached))
         {
@@ -148,7 +153,8 @@ internal sealed class GenericRow
             OutputTokens: output,
             Cost: cost,
             TaskId: Cell(GenericColumn.TaskId),
-            RecordId: Cell(GenericColumn.RecordId)));
+            RecordId: Cell(GenericColumn.RecordId),
+            Requests: requests));
     }
 
     private string? NormalizeFeature(string text, out string? problem)

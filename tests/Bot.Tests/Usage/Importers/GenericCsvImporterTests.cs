@@ -43,6 +43,18 @@ public sealed class GenericCsvImporterTests
     }
 
     [Fact]
+    public async Task ReadAsync_RequestsColumn_CountsCallsAndDefaultsToOne()
+    {
+        var text = "timestamp,feature,model,input_tokens,output_tokens,requests\n" +
+                   "2026-11-03T14:05:00Z,a,gpt-4o,100,10,7.0\n" +
+                   "2026-11-03T14:05:00Z,a,gpt-4o,100,10,\n";
+
+        var records = (await ReadAsync(Text(text))).Records();
+
+        Assert.Equal([7L, 1L], records.Select(record => record.Requests));
+    }
+
+    [Fact]
     public async Task ReadAsync_MissingRequiredColumns_NamesEachOnLineOne()
     {
         var errors = (await ReadAsync(Text("timestamp,feature,input_tokens\n2026-11-03T14:05:00Z,a,1\n"))).Errors();
