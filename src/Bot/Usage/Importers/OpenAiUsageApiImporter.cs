@@ -116,8 +116,10 @@ internal static class OpenAiUsageApiImporter
             }
             catch (JsonException exception)
             {
-                var at = (exception.LineNumber ?? 0) + 1;
-                items.Add(ImportItem.Failed(at, "json", $"not valid JSON: {exception.Message}"));
+                // The reader's own errors carry a line; ours are raised at the current token.
+                var at = exception.LineNumber is { } number ? number + 1 : LineAt(data, (int)reader.TokenStartIndex);
+                var message = exception.LineNumber is null ? exception.Message : $"not valid JSON: {exception.Message}";
+                items.Add(ImportItem.Failed(at, "json", message));
                 Stopped = true;
                 return data.Length;
             }
@@ -260,6 +262,11 @@ internal static class OpenAiUsageApiImporter
             if (parent is null)
             {
                 return;
+            }
+
+            if (parent.Role == Role.PageList)
+            {
+                throw new JsonException($"item {parent.Index} of the array is not a page object; expected [{{\"object\":\"page\",\"data\":[...]}}, ...]");
             }
 
             if (parent.Role == Role.Bucket && parent.Property is "start_time" or "end_time")

@@ -106,6 +106,15 @@ public sealed class OpenAiUsageApiImporterTests
     }
 
     [Fact]
+    public async Task ReadAsync_ArrayOfSomethingElse_IsRefusedNotReadAsEmpty()
+    {
+        var error = Assert.Single((await ReadAsync(Text("[\n1,\n2]"))).Errors());
+
+        Assert.Equal((2L, "json"), (error.Line, error.Field));
+        Assert.Contains("not a page object", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_ObjectThatIsNotAPage_SaysSo()
     {
         var error = Assert.Single((await ReadAsync(Text("""{"object":"list","items":[]}"""))).Errors());
