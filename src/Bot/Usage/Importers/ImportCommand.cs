@@ -82,12 +82,12 @@ internal static class ImportCommand
         IngestResult? stored = null;
         if (arguments.Check)
         {
-            outcome = await UsageFileImport.CollectAsync(reading.Items, UsageValidation.Validate, addRecord: null, progress.OnRecord, cancellationToken);
+            outcome = await UsageFileImport.CollectAsync(reading.Items, StoreRules, addRecord: null, progress.OnRecord, cancellationToken);
         }
         else
         {
             await using var ingest = await app.Services.GetRequiredService<UsageStore>().BeginAsync(source, cancellationToken);
-            outcome = await UsageFileImport.CollectAsync(reading.Items, UsageValidation.Validate, ingest.AddAsync, progress.OnRecord, cancellationToken);
+            outcome = await UsageFileImport.CollectAsync(reading.Items, StoreRules, ingest.AddAsync, progress.OnRecord, cancellationToken);
             if (!outcome.Refused)
             {
                 stored = await ingest.CommitAsync(cancellationToken);
@@ -106,6 +106,10 @@ internal static class ImportCommand
             : string.Create(CultureInfo.InvariantCulture, $"Imported {stored.Stored:#,##0} records ({stored.Duplicates:#,##0} duplicates skipped) from {arguments.File}"));
         return 0;
     }
+
+    // The store's own rules, checked here too so a bad record becomes a listed error instead of an exception.
+    private static IEnumerable<UsageError> StoreRules(UsageRecord record, long line) =>
+        UsageValidation.IsValid(record) ? [] : UsageValidation.Validate(record, line);
 
     internal static string RefusalText(string file, ImportOutcome outcome)
     {

@@ -86,6 +86,11 @@ internal static class ImportFields
     public static bool TryParseTimestamp(string text, out DateTimeOffset value, out string problem)
     {
         problem = string.Empty;
+        if (TryParseUtcSeconds(text, out value))
+        {
+            return true;
+        }
+
         if (DateTimeOffset.TryParseExact(
                 text.AsSpan().Trim(),
                 TimestampFormats,
@@ -99,6 +104,49 @@ internal static class ImportFields
 
         problem = $"'{text}' is not an ISO 8601 time (for example 2026-11-03T14:05:00Z)";
         return false;
+    }
+
+    /// <summary>
+    /// The common shape <c>2026-11-03T14:05:00Z</c> read without the general parser, which is a quarter of a large
+    /// import's parsing time. Anything else falls through to it.
+    /// </summary>
+    private static bool TryParseUtcSeconds(ReadOnlySpan<char> text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text.Length != 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        {
+            return false;
+        }
+
+        if (!TryDigits(text[..4], out var year) || !TryDigits(text[5..7], out var month) || !TryDigits(text[8..10], out var day)
+            || !TryDigits(text[11..13], out var hour) || !TryDigits(text[14..16], out var minute) || !TryDigits(text[17..19], out var second))
+        {
+            return false;
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int number)
+    {
+        number = 0;
+        foreach (var digit in digits)
+        {
+            if (!char.IsAsciiDigit(digit))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (digit - '0');
+        }
+
+        return true;
     }
 
     /// <summary>Unix seconds, as the OpenAI exports write bucket starts (sometimes as <c>1759622400.0</c>).</summary>

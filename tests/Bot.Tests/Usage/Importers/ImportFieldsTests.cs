@@ -33,6 +33,8 @@ public sealed class ImportFieldsTests
     [InlineData("2026-11-03 14:05:00", "2026-11-03T14:05:00Z")]
     [InlineData("2026-11-03T14:05:00.123Z", "2026-11-03T14:05:00.123Z")]
     [InlineData("2026-11-03", "2026-11-03T00:00:00Z")]
+    [InlineData("2024-02-29T23:59:59Z", "2024-02-29T23:59:59Z")]
+    [InlineData("2026-11-03 14:05:00Z", "2026-11-03T14:05:00Z")]
     public void TryParseTimestamp_Iso8601_ReturnsUtc(string text, string expected)
     {
         Assert.True(ImportFields.TryParseTimestamp(text, out var value, out _));
@@ -43,6 +45,10 @@ public sealed class ImportFieldsTests
     [Theory]
     [InlineData("11/03/2026")]
     [InlineData("2026-13-03T00:00:00Z")]
+    [InlineData("2025-02-29T00:00:00Z")]
+    [InlineData("2026-11-03T24:00:00Z")]
+    [InlineData("2026-11-03T14:05:60Z")]
+    [InlineData("2026-1a-03T14:05:00Z")]
     public void TryParseTimestamp_AmbiguousOrInvalid_IsRefused(string text)
     {
         Assert.False(ImportFields.TryParseTimestamp(text, out _, out _));
