@@ -93,7 +93,7 @@ public sealed class UsageFileImportTests
         var text = "timestamp,feature,model,input_tokens,output_tokens\n" +
                    "2026-11-03T14:05:00Z,a,m,1,1\n" +
                    string.Concat(Enumerable.Repeat("bad,a,m,1,1\n", 150)) +
-                   "2026-11-03T14:05:00Z,a,m,1,1\n";
+                   "2026-11-03T14:05:00Z,a,after-the-errors,1,1\n";
         var added = new List<UsageRecord>();
 
         var outcome = await UsageFileImport.CollectAsync(
@@ -111,7 +111,46 @@ public sealed class UsageFileImportTests
         Assert.Equal(150, outcome.ErrorCount);
         Assert.Equal(UsageFileImport.ShownErrors, outcome.Errors.Count);
         Assert.Equal(3, outcome.Errors[0].Line);
-        Assert.Single(added);
+        Assert.DoesNotContain(added, record => record.Model == "after-the-errors");
+    }
+
+    [Fact]
+    public async Task CollectAsync_ManyRecords_ReachTheStoreAllInFileOrder()
+    {
+        var text = "timestamp,feature,model,input_tokens,output_tokens\n" +
+                   string.Concat(Enumerable.Range(0, 5000).Select(index => $"2026-11-03T14:05:00Z,a,m,{index},1\n"));
+        var added = new List<long>();
+
+        var outcome = await UsageFileImport.CollectAsync(
+            GenericCsvImporter.ReadAsync(Text(text), CancellationToken.None),
+            validate: null,
+            (record, _) =>
+            {
+                added.Add(record.InputTokens);
+                return Task.CompletedTask;
+            },
+            onRecord: null,
+            CancellationToken.None);
+
+        Assert.False(outcome.Refused);
+        Assert.Equal(5000, outcome.Records);
+        Assert.Equal(Enumerable.Range(0, 5000).Select(index => (long)index), added);
+    }
+
+    [Fact]
+    public async Task CollectAsync_StoreFails_TheFailureReachesTheCaller()
+    {
+        var text = "timestamp,feature,model,input_tokens,output_tokens\n" +
+                   string.Concat(Enumerable.Repeat("2026-11-03T14:05:00Z,a,m,1,1\n", 5000));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => UsageFileImport.CollectAsync(
+            GenericCsvImporter.ReadAsync(Text(text), CancellationToken.None),
+            validate: null,
+            (_, _) => throw new InvalidOperationException("disk full"),
+            onRecord: null,
+            CancellationToken.None));
+
+        Assert.Equal("disk full", failure.Message);
     }
 
     [Fact]
