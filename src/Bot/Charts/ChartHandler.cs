@@ -41,6 +41,6 @@ internal sealed class ChartHandler(ChartService charts, BaselineStore store, Rep
     }
 
     private static Reply ToReply(string title, string legend, ChartOutcome outcome) => outcome.Chart is { } chart
-        ? new Reply(title) { Body = [legend], Chart = chart }
+        ? new Reply(title) { Body = [legend], Charts = [chart] }
         : new Reply(title) { Body = [outcome.Sentence!] };
 }

@@ -34,9 +34,13 @@ internal static class PlainTextRenderer
             }
         }
 
-        if (reply.Chart is { } chart)
+        if (reply.Charts.Count > 0)
         {
-            text.AppendLine().Append("[chart] ").AppendLine(chart.AltText);
+            text.AppendLine();
+            foreach (var chart in reply.Charts)
+            {
+                text.Append("[chart] ").AppendLine(chart.AltText);
+            }
         }
 
         if (reply.Footnote is { } footnote)

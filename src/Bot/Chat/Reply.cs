@@ -11,7 +11,8 @@ internal sealed record Reply(string Title)
     public IReadOnlyList<ReplyTable> Tables { get; init; } = [];
     public IReadOnlyList<Highlight> Highlights { get; init; } = [];
     public string? Footnote { get; init; }
-    public ReplyChart? Chart { get; init; }
+    /// <summary>Pictures shown after the text, in order (a digest carries one per flagged feature).</summary>
+    public IReadOnlyList<ReplyChart> Charts { get; init; } = [];
 
     /// <summary>True when the reply explains a mistake in what the user typed.</summary>
     public bool IsError { get; init; }

@@ -40,6 +40,22 @@ internal static class DigestBuilder
         };
     }
 
+    /// <summary>
+    /// The features whose flags ask for a closer look, in the order the digest lists them: negative ROI first, then
+    /// declining. These are the ones the digest carries a chart of.
+    /// </summary>
+    public static IReadOnlyList<string> FlaggedFeatures(DigestInput input)
+    {
+        if (!DigestInput.HasData(input.Current))
+        {
+            return [];
+        }
+
+        var negative = input.Current.Rows.Where(r => r.Has(RoiFlags.NegativeRoi)).Select(r => r.Feature);
+        var declining = input.Current.Rows.Where(r => Decline(input, r.Feature, 0) is not null).Select(r => r.Feature);
+        return [.. negative.Concat(declining).Distinct(StringComparer.Ordinal)];
+    }
+
     private static IReadOnlyList<string> Totals(PeriodData data, PeriodData? previous)
     {
         var savings = TotalSavings(data);

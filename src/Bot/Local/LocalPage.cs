@@ -54,7 +54,7 @@ function renderReply(reply, extraClass) {
     box.appendChild(table);
   }
   for (const h of reply.highlights || []) box.appendChild(el('div', 'hl ' + h.kind, '• ' + h.text));
-  if (reply.chart) { const img = el('img', 'chart'); img.alt = reply.chart.altText; img.src = 'data:image/png;base64,' + reply.chart.png; box.appendChild(img); }
+  for (const c of reply.charts || []) { const img = el('img', 'chart'); img.alt = c.altText; img.src = 'data:image/png;base64,' + c.png; box.appendChild(img); }
   if (reply.footnote) box.appendChild(el('div', 'foot', reply.footnote));
   log.appendChild(box);
   box.scrollIntoView({ block: 'end' });

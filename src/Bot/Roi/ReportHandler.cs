@@ -141,7 +141,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
             Tables = tables,
             Highlights = RoiTables.Highlights(single),
             Footnote = Footnote(period),
-            Chart = await charts.FeatureChartOrNullAsync(feature, lastMonth, cancellationToken),
+            Charts = await charts.FeatureChartOrNullAsync(feature, lastMonth, cancellationToken) is { } chart ? [chart] : [],
         };
     }
 

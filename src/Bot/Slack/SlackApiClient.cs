@@ -69,6 +69,30 @@ internal sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> opt
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new SlackApiException("apps.connections.open", "no_url");
     }
 
+    /// <summary>
+    /// Uploads each chart after the answer's text, one upload sequence per chart. The text is already out, so a chart
+    /// that fails is logged and skipped (the next one still goes): failing the whole answer would make its retry post
+    /// the text a second time. Returns how many were shared.
+    /// </summary>
+    public async Task<int> UploadChartsAsync(string channel, string? threadTs, IReadOnlyList<ReplyChart> charts, CancellationToken cancellationToken)
+    {
+        var shared = 0;
+        foreach (var chart in charts)
+        {
+            try
+            {
+                await UploadChartAsync(channel, threadTs, chart, cancellationToken);
+                shared++;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Could not upload the chart {FileName} to Slack channel {Channel}; the answer's text was posted without it", chart.FileName, channel);
+            }
+        }
+
+        return shared;
+    }
+
     /// <summary>Slack's external upload flow: ask for an upload URL, send the bytes, then share the file in the channel.</summary>
     public async Task UploadChartAsync(string channel, string? threadTs, ReplyChart chart, CancellationToken cancellationToken)
     {

@@ -30,9 +30,6 @@ internal sealed class SlackChatSender(IServiceProvider services, IOptions<SlackO
             await slack.PostMessageAsync(conversationId, message, threadTs: null, metadata, cancellationToken);
         }
 
-        if (reply.Chart is { } chart)
-        {
-            await slack.UploadChartAsync(conversationId, threadTs: null, chart, cancellationToken);
-        }
+        await slack.UploadChartsAsync(conversationId, threadTs: null, reply.Charts, cancellationToken);
     }
 }

@@ -123,10 +123,7 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
             }
         }
 
-        if (reply.Chart is { } chart)
-        {
-            await slack.UploadChartAsync(work.Target.Channel, work.Target.ThreadTs, chart, cancellationToken);
-        }
+        await slack.UploadChartsAsync(work.Target.Channel, work.Target.ThreadTs, reply.Charts, cancellationToken);
 
         return true;
     }

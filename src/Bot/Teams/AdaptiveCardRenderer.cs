@@ -13,7 +13,14 @@ internal static class AdaptiveCardRenderer
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
     public const string Version = "1.5";
 
-    public static JsonObject Render(Reply reply)
+    /// <summary>A card whose charts show as their alt text (no links to them).</summary>
+    public static JsonObject Render(Reply reply) => Render(reply, []);
+
+    /// <summary>
+    /// <paramref name="chartUrls"/>[i] is where Teams fetches <see cref="Reply.Charts"/>[i] from (a signed link the bot
+    /// serves); a chart with no link shows as a line of its alt text instead.
+    /// </summary>
+    public static JsonObject Render(Reply reply, IReadOnlyList<Uri?> chartUrls)
     {
         var body = new JsonArray
         {
@@ -45,10 +52,12 @@ internal static class AdaptiveCardRenderer
             }));
         }
 
-        if (reply.Chart is { } chart)
+        for (var i = 0; i < reply.Charts.Count; i++)
         {
-            // Charts are PNG bytes with no public URL yet; the card says what the picture would show.
-            body.Add(Text("Chart: " + chart.AltText, isSubtle: true));
+            var chart = reply.Charts[i];
+            body.Add(i < chartUrls.Count && chartUrls[i] is { } url
+                ? new JsonObject { ["type"] = "Image", ["url"] = url.AbsoluteUri, ["altText"] = chart.AltText }
+                : Text("Chart: " + chart.AltText, isSubtle: true));
         }
 
         if (reply.Footnote is { } footnote)

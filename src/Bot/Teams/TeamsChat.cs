@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Bot.Charts;
 using Bot.Chat;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Http.Resilience;
@@ -92,10 +93,16 @@ internal static class TeamsChat
             return;
         }
 
+        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsChat));
         if (options.DevelopmentMode)
         {
-            app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsChat))
-                .LogWarning("Teams development mode is on: /api/messages accepts requests without a token. Never use it outside a developer machine.");
+            logger.LogWarning("Teams development mode is on: /api/messages accepts requests without a token. Never use it outside a developer machine.");
+        }
+
+        if (string.IsNullOrEmpty(app.ServiceProvider.GetRequiredService<IOptions<ChartOptions>>().Value.PublicBaseUrl))
+        {
+            // Not a refusal: Teams works without pictures, and a chart's description still shows in the card.
+            logger.LogWarning("Charts__PublicBaseUrl is not set, so Teams cards show a chart's description instead of the image. Set it to the https address Teams reaches the bot at (https://roi.example.com).");
         }
 
         app.MapPost("/api/messages", ReceiveAsync);

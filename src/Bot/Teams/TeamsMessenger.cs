@@ -1,4 +1,6 @@
+using Bot.Charts;
 using Bot.Chat;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Teams;
 
@@ -20,46 +22,77 @@ internal enum TeamsPostOutcome
 /// the post fails for good (after the HTTP pipeline's retries) so that a later attempt may. The claim is a lease
 /// (`Teams:PostLease`): one left behind by an instance that stopped mid-post is taken over once it ends.
 /// </summary>
-internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store, ILogger<TeamsMessenger> logger)
+internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store, IChartLinks chartLinks, IOptions<ChartOptions> chartOptions, ILogger<TeamsMessenger> logger)
 {
     public Task<TeamsPostOutcome> ReplyAsync(TeamsActivity incoming, Reply reply, CancellationToken cancellationToken)
     {
         var conversationId = incoming.Conversation!.Id!;
-        var message = Message(reply) with
+        return PostOnceAsync($"reply:{conversationId}:{incoming.Id}", conversationId, () =>
         {
-            From = incoming.Recipient,
-            Recipient = incoming.From,
-            Conversation = new ConversationAccount(conversationId),
-            ReplyToId = incoming.Id,
-        };
-        return PostOnceAsync($"reply:{conversationId}:{incoming.Id}", conversationId,
-            () => connector.ReplyToActivityAsync(incoming.ServiceUrl!, conversationId, incoming.Id!, message, cancellationToken), cancellationToken);
+            var message = Message(reply, ChartUrls(reply)) with
+            {
+                From = incoming.Recipient,
+                Recipient = incoming.From,
+                Conversation = new ConversationAccount(conversationId),
+                ReplyToId = incoming.Id,
+            };
+            return connector.ReplyToActivityAsync(incoming.ServiceUrl!, conversationId, incoming.Id!, message, cancellationToken);
+        }, cancellationToken);
     }
 
     public Task<TeamsPostOutcome> SendAsync(TeamsConversation conversation, Reply reply, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var message = Message(reply) with
+        return PostOnceAsync(idempotencyKey, conversation.ConversationId, () =>
         {
-            From = new ChannelAccount(conversation.BotId, conversation.BotName),
-            Conversation = new ConversationAccount(conversation.ConversationId),
-        };
-        return PostOnceAsync(idempotencyKey, conversation.ConversationId,
-            () => connector.SendToConversationAsync(conversation.ServiceUrl, conversation.ConversationId, message, cancellationToken), cancellationToken);
+            var message = Message(reply, ChartUrls(reply)) with
+            {
+                From = new ChannelAccount(conversation.BotId, conversation.BotName),
+                Conversation = new ConversationAccount(conversation.ConversationId),
+            };
+            return connector.SendToConversationAsync(conversation.ServiceUrl, conversation.ConversationId, message, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Signed links Teams fetches the charts from, made only once the post is claimed (a repeat stores no PNG).
+    /// Answers are posted from the background, with no request to take a host from, so links need
+    /// Charts:PublicBaseUrl; without it (warned at start-up) or when a link cannot be made, the card shows the alt text.
+    /// </summary>
+    private IReadOnlyList<Uri?> ChartUrls(Reply reply)
+    {
+        if (reply.Charts.Count == 0 || string.IsNullOrEmpty(chartOptions.Value.PublicBaseUrl))
+        {
+            return [];
+        }
+
+        return [.. reply.Charts.Select(chart =>
+        {
+            try
+            {
+                return chartLinks.CreateUrl(chart);
+            }
+            catch (Exception exception)
+            {
+                // A picture is an extra: the answer still goes out, with the chart's description.
+                logger.LogWarning(exception, "Could not make a link for the chart {FileName}; the Teams card shows its description instead", chart.FileName);
+                return (Uri?)null;
+            }
+        })];
     }
 
     /// <summary>
     /// The card carries the reply and, as its fallbackText, the plain-text rendering; `summary` (the title) is what
     /// notifications show. Nothing goes in `text`, which Teams would show above the card as a second copy.
     /// </summary>
-    internal static TeamsActivity Message(Reply reply)
+    internal static TeamsActivity Message(Reply reply, IReadOnlyList<Uri?> chartUrls)
     {
-        var message = Render(reply);
+        var message = Render(reply, chartUrls);
         var rows = reply.Tables.Count == 0 ? 0 : reply.Tables.Max(t => t.Rows.Count);
         while (Size(message) > MaxMessageBytes && rows > 1)
         {
             // Teams refuses messages over about 100 KB (413): keep the first rows of each table and say so.
             rows /= 2;
-            message = Render(Shortened(reply, rows));
+            message = Render(Shortened(reply, rows), chartUrls);
         }
 
         return message;
@@ -68,11 +101,11 @@ internal sealed class TeamsMessenger(TeamsConnector connector, TeamsStore store,
     /// <summary>Teams' limit is about 100 KB counted in UTF-16; Microsoft advises staying under 80 KB.</summary>
     internal const int MaxMessageBytes = 80 * 1024;
 
-    private static TeamsActivity Render(Reply reply) => new()
+    private static TeamsActivity Render(Reply reply, IReadOnlyList<Uri?> chartUrls) => new()
     {
         Type = TeamsActivity.MessageType,
         Summary = reply.Title,
-        Attachments = [new ActivityAttachment(AdaptiveCardRenderer.ContentType, AdaptiveCardRenderer.Render(reply))],
+        Attachments = [new ActivityAttachment(AdaptiveCardRenderer.ContentType, AdaptiveCardRenderer.Render(reply, chartUrls))],
     };
 
     private static Reply Shortened(Reply reply, int rows) => reply with

@@ -83,7 +83,7 @@ public sealed class ChartHandlerTests
 
         Assert.False(reply.IsError);
         Assert.Equal("meeting-summary — 2025-12 to 2026-11", reply.Title);
-        var chart = Assert.IsType<Bot.Chat.ReplyChart>(reply.Chart);
+        var chart = Assert.Single(reply.Charts);
         using var bitmap = ChartRendererTests.Decode(chart.Png);
         Assert.Equal((800, 450), (bitmap.Width, bitmap.Height));
         Assert.Equal("roi-meeting-summary-2025-12-to-2026-11.png", chart.FileName);
@@ -100,9 +100,9 @@ public sealed class ChartHandlerTests
         var reply = await app.AskAsync("roi chart");
 
         Assert.Equal("Savings per feature — 2025-12 to 2026-11", reply.Title);
-        Assert.NotNull(reply.Chart);
-        Assert.Contains("support-classification: $79,998.52 in 2026-10, $83,331.83 in 2026-11.", reply.Chart.AltText);
-        Assert.Contains("invoice-extraction: $16,416.67 in 2026-11.", reply.Chart.AltText);
+        var chart = Assert.Single(reply.Charts);
+        Assert.Contains("support-classification: $79,998.52 in 2026-10, $83,331.83 in 2026-11.", chart.AltText);
+        Assert.Contains("invoice-extraction: $16,416.67 in 2026-11.", chart.AltText);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class ChartHandlerTests
 
         var reply = await app.AskAsync("roi chart invoice-extraction");
 
-        Assert.Null(reply.Chart);
+        Assert.Empty(reply.Charts);
         Assert.False(reply.IsError);
         Assert.Equal("No chart yet: invoice-extraction has numbers for 1 month of 2025-12 to 2026-11, and a chart needs at least 2.", Assert.Single(reply.Body));
     }
@@ -126,7 +126,7 @@ public sealed class ChartHandlerTests
 
         var reply = await app.AskAsync("roi chart");
 
-        Assert.Null(reply.Chart);
+        Assert.Empty(reply.Charts);
         Assert.StartsWith("No chart yet: savings can be computed for 0 months of 2025-12 to 2026-11", Assert.Single(reply.Body), StringComparison.Ordinal);
     }
 
@@ -140,7 +140,7 @@ public sealed class ChartHandlerTests
         var reply = await app.AskAsync(text);
 
         Assert.True(reply.IsError);
-        Assert.Null(reply.Chart);
+        Assert.Empty(reply.Charts);
         Assert.Contains(expected, reply.Text());
     }
 
@@ -151,7 +151,7 @@ public sealed class ChartHandlerTests
 
         var reply = await app.AskAsync("roi meeting-summary 2026-10");
 
-        Assert.Equal("roi-meeting-summary-2025-11-to-2026-10.png", reply.Chart?.FileName);
+        Assert.Equal("roi-meeting-summary-2025-11-to-2026-10.png", Assert.Single(reply.Charts).FileName);
         Assert.Contains("[chart] Chart of meeting-summary, 2025-11 to 2026-10", reply.Text());
     }
 }

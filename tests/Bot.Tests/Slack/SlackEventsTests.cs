@@ -326,7 +326,7 @@ public sealed class SlackEventsTests
     public async Task Chart_IsUploadedWithTheExternalUploadFlow()
     {
         using var app = new SlackTestApp();
-        var reply = new Bot.Chat.Reply("Trend") { Chart = new Bot.Chat.ReplyChart([1, 2, 3, 4], "Cost per task by month", "trend.png") };
+        var reply = new Bot.Chat.Reply("Trend") { Charts = [new Bot.Chat.ReplyChart([1, 2, 3, 4], "Cost per task by month", "trend.png")] };
 
         await app.Service<IEnumerable<Bot.Chat.IChatSender>>().Single(s => s.Platform == "slack").SendAsync("C0DIGEST", reply, "k", CancellationToken.None);
 

@@ -22,7 +22,7 @@ public sealed class AdaptiveCardRendererTests
         ],
         Highlights = [new Highlight(HighlightKind.Warning, "ticket_triage has no baseline for October"), new Highlight(HighlightKind.Negative, "invoice-extract costs more than a person")],
         Footnote = "Baselines as of 2026-11-30.",
-        Chart = new ReplyChart([1, 2, 3], "AI cost per task, last 6 months", "trend.png"),
+        Charts = [new ReplyChart([1, 2, 3], "AI cost per task, last 6 months", "trend.png")],
     };
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class AdaptiveCardRendererTests
         var rows = Enumerable.Range(1, 3000).Select(i => (IReadOnlyList<string>)[$"feature-{i:0000}", $"${i}.00"]).ToList();
         var huge = new Reply("Every feature") { Tables = [new ReplyTable([new ReplyColumn("Feature"), new ReplyColumn("Cost", AlignRight: true)], rows)] };
 
-        var message = TeamsMessenger.Message(huge);
+        var message = TeamsMessenger.Message(huge, []);
         var card = message.Attachments![0].Content;
         var table = card["body"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "Table")!;
         var shownRows = table["rows"]!.AsArray().Count - 1;
@@ -111,7 +111,7 @@ public sealed class AdaptiveCardRendererTests
     [Fact]
     public void Message_SmallReply_NotShortened()
     {
-        var card = TeamsMessenger.Message(Report).Attachments![0].Content;
+        var card = TeamsMessenger.Message(Report, []).Attachments![0].Content;
         Assert.Equal(Report.Footnote, Runs(card)[^1]["text"]!.GetValue<string>());
     }
 
