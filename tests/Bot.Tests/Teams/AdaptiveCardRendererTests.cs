@@ -47,6 +47,35 @@ public sealed class AdaptiveCardRendererTests
     }
 
     [Fact]
+    public async Task Render_ChartsWithAndWithoutLink_ImageForTheLinkedOne_DescriptionForTheOther()
+    {
+        var reply = new Reply("Digest")
+        {
+            Charts = [new ReplyChart([1], "Chart of legal-drafts", "a.png"), new ReplyChart([2], "Chart of search-answers", "b.png")],
+        };
+        var link = new Uri("https://roi.example.com/charts/0123456789abcdef0123456789abcdef.png?exp=1796292000&sig=abc_-");
+
+        var card = AdaptiveCardRenderer.Render(reply, [link, null]);
+
+        var body = card["body"]!.AsArray();
+        var image = Assert.Single(body, e => e!["type"]!.GetValue<string>() == "Image")!;
+        Assert.Equal(link.AbsoluteUri, image["url"]!.GetValue<string>());
+        Assert.Equal("Chart of legal-drafts", image["altText"]!.GetValue<string>());
+        Assert.Equal("Chart: Chart of search-answers", Runs(card)[^1]["text"]!.GetValue<string>());
+        Assert.Equal(1, body.IndexOf(image));
+        Assert.Empty((await AdaptiveCardSchemaAsync()).Validate(card.ToJsonString()).Select(e => $"{e.Path}: {e.Kind}"));
+    }
+
+    [Fact]
+    public void Render_NoLinks_EveryChartAsItsDescription()
+    {
+        var card = AdaptiveCardRenderer.Render(Report);
+
+        Assert.DoesNotContain(card["body"]!.AsArray(), e => e!["type"]!.GetValue<string>() == "Image");
+        Assert.Contains(Runs(card), r => r["text"]!.GetValue<string>() == "Chart: AI cost per task, last 6 months");
+    }
+
+    [Fact]
     public void Render_Table_HeaderRowThenRowsThenEmphasisedTotals()
     {
         var table = AdaptiveCardRenderer.Render(Report)["body"]!.AsArray().Single(e => e!["type"]!.GetValue<string>() == "Table")!;
@@ -115,7 +144,7 @@ public sealed class AdaptiveCardRendererTests
         Assert.Equal(Report.Footnote, Runs(card)[^1]["text"]!.GetValue<string>());
     }
 
-    private static Task<JsonSchema> AdaptiveCardSchemaAsync() =>
+    internal static Task<JsonSchema> AdaptiveCardSchemaAsync() =>
         JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Teams", "adaptive-card-1.5.excerpt.json"));
 
     private static string CellText(JsonNode row, int cell) => row["cells"]![cell]!["items"]![0]!["inlines"]![0]!["text"]!.GetValue<string>();

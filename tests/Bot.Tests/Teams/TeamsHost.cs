@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bot.Tests.Teams;
 
@@ -33,6 +34,7 @@ internal sealed class TeamsHost : IDisposable
         application = new BotApplication(settings);
         Factory = application.WithWebHostBuilder(builder =>
         {
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
             if (environment is not null)
             {
                 builder.UseEnvironment(environment);
@@ -49,6 +51,9 @@ internal sealed class TeamsHost : IDisposable
     }
 
     public FakeBotFramework Fake { get; } = new();
+
+    /// <summary>Every log line the host wrote, formatted, with its exception.</summary>
+    public Bot.Tests.Slack.RecordingLogs Logs { get; } = new();
 
     public WebApplicationFactory<Program> Factory { get; }
 
