@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bot.Tests.Charts;
 
@@ -17,7 +18,7 @@ public sealed class LocalPageChartTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task LocalPage_RoiChartFeature_ShowsTheChartInline()
+    public async Task LocalPage_RoiChartFeatureAndDigest_ShowEachChartInline()
     {
         var chromium = FindChromium() ?? throw new Xunit.Sdk.XunitException(
             "Chromium is not installed, so the local page cannot be checked. Install it: apt-get install -y chromium (.ci/run does this when it is missing).");
@@ -27,6 +28,9 @@ public sealed class LocalPageChartTests
         {
             await using var app = BotHost.Build(["--urls=http://127.0.0.1:0", $"--Storage:Path={Path.Combine(folder, "roi.db")}"]);
             await ChartSeed.MeetingSummaryAsync(app.Services, timeout.Token);
+            var lastMonth = app.Services.GetRequiredService<Bot.Roi.ReportingClock>().LastCompleteMonth;
+            await Bot.Tests.Digests.DigestChartTests.SeedTwoFlaggedAsync(app.Services, lastMonth);
+            var range = $"{Bot.Charts.ChartService.MonthsEndingWith(lastMonth)[0].Label} to {lastMonth.Label}";
             await app.StartAsync(timeout.Token);
             var address = app.Urls.Single();
 
@@ -48,6 +52,20 @@ public sealed class LocalPageChartTests
                 Assert.True((int)result["colors"]! > 20, $"only {result["colors"]} colours drawn: the image is blank");
                 Assert.True((bool)result["hasSeriesColor"]!, "the ROI series colour (#0072B2) is not in the image");
                 Assert.StartsWith("Chart of meeting-summary", (string)result["alt"]!, StringComparison.Ordinal);
+
+                // A digest flagging two features shows both pictures in its message.
+                await page.EvaluateAsync("document.getElementById('text').focus()", timeout.Token);
+                await page.SendAsync("Input.insertText", new JsonObject { ["text"] = "roi digest " + lastMonth.Label }, timeout.Token);
+                await page.EvaluateAsync("document.querySelector('#ask button').click()", timeout.Token);
+
+                var digest = await page.EvaluateAsync(ReadDigestChartsScript, timeout.Token);
+
+                Assert.True(digest?["error"] is null, digest?["error"]?.ToString());
+                var images = digest!["images"]!.AsArray();
+                Assert.Equal(2, images.Count);
+                Assert.StartsWith("Chart of legal-drafts, " + range, (string)images[0]!["alt"]!, StringComparison.Ordinal);
+                Assert.StartsWith("Chart of search-answers, " + range, (string)images[1]!["alt"]!, StringComparison.Ordinal);
+                Assert.All(images, image => Assert.Equal((800, 450), ((int)image!["width"]!, (int)image["height"]!)));
             }
             finally
             {
@@ -100,6 +118,22 @@ public sealed class LocalPageChartTests
             if (pixels[i] === 0x00 && pixels[i + 1] === 0x72 && pixels[i + 2] === 0xB2) hasSeriesColor = true;
           }
           return { width: img.naturalWidth, height: img.naturalHeight, colors: colors.size, hasSeriesColor, alt: img.alt };
+        })()
+        """;
+
+    // Waits for the digest's message and for every image in it to decode.
+    private const string ReadDigestChartsScript = """
+        (async () => {
+          const deadline = Date.now() + 30000;
+          while (true) {
+            const box = [...document.querySelectorAll('.bot')].find(b => b.querySelector('.title').textContent.startsWith('Monthly ROI digest'));
+            const images = box ? [...box.querySelectorAll('img.chart')] : [];
+            if (images.length > 0 && images.every(i => i.complete && i.naturalWidth > 0)) {
+              return { images: images.map(i => ({ alt: i.alt, width: i.naturalWidth, height: i.naturalHeight })) };
+            }
+            if (Date.now() > deadline) return { error: 'no digest charts on the page; it shows: ' + document.getElementById('log').innerText };
+            await new Promise(r => setTimeout(r, 100));
+          }
         })()
         """;
 
