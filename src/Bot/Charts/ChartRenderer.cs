@@ -28,10 +28,15 @@ internal static class ChartRenderer
     /// <summary>Series colours for the all-features chart, most distinct first (yellow last: weak on white).</summary>
     public static readonly IReadOnlyList<Color> SeriesColors = [Blue, Vermillion, BluishGreen, ReddishPurple, Orange, SkyBlue, Black, Yellow];
 
-    /// <summary>Sans-serif families tried in order; .ci/run installs DejaVu (Debian fonts-dejavu-core) where none is.</summary>
-    public static readonly IReadOnlyList<string> PreferredFonts = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans"];
+    /// <summary>The font shipped in Charts/Fonts, so text looks the same on every machine and needs no system fonts.</summary>
+    public const string FontName = "DejaVu Sans";
 
-    private static readonly Lazy<string> FontFamily = new(FindFont);
+    private static readonly string FontFolder = Path.Combine(AppContext.BaseDirectory, "Charts", "Fonts");
+
+    private static readonly Lazy<string> FontFamily = new(RegisterFont);
+
+    private static readonly Lazy<SKTypeface> BoldTypeface = new(() =>
+        SKTypeface.FromFile(Path.Combine(FontFolder, "DejaVuSans-Bold.ttf")) ?? throw new InvalidOperationException($"The chart font is missing from {FontFolder}."));
 
     private const float LeftPadding = 92;
     private const float RightPadding = 20;
@@ -164,12 +169,11 @@ internal static class ChartRenderer
         return Encode(width, height, canvas => plot.Render(canvas, new PixelRect(0, width, height, 0)));
     }
 
-    private static string FindFont()
+    private static string RegisterFont()
     {
-        var installed = SKFontManager.Default.FontFamilies.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return PreferredFonts.FirstOrDefault(installed.Contains)
-            ?? installed.FirstOrDefault()
-            ?? throw new InvalidOperationException("No fonts are installed, so chart text cannot be drawn. On Debian: apt-get install fonts-dejavu-core.");
+        Fonts.AddFontFile(FontName, Path.Combine(FontFolder, "DejaVuSans.ttf"), bold: false, italic: false);
+        Fonts.AddFontFile(FontName, Path.Combine(FontFolder, "DejaVuSans-Bold.ttf"), bold: true, italic: false);
+        return FontName;
     }
 
     private static void RequireTwoMonths(int monthsWithData)
@@ -289,8 +293,7 @@ internal static class ChartRenderer
 
     private static void DrawTitle(SKCanvas canvas, string title, int width, int height)
     {
-        using var typeface = SKTypeface.FromFamilyName(FontFamily.Value, SKFontStyle.Bold);
-        using var font = new SKFont(typeface, 16);
+        using var font = new SKFont(BoldTypeface.Value, 16);
         using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(title, width / 2f, height - 8, SKTextAlign.Center, font, paint);
     }
