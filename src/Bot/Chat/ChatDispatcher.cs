@@ -10,6 +10,9 @@ internal sealed partial class ChatDispatcher
 {
     public const string ReportHandlerName = "report";
 
+    /// <summary>Commands are short; anything longer is a paste by mistake and is not echoed back.</summary>
+    public const int MaxTextLength = 2_000;
+
     private readonly Dictionary<string, ICommandHandler> handlers;
     private readonly ILogger<ChatDispatcher> logger;
 
@@ -36,6 +39,11 @@ internal sealed partial class ChatDispatcher
 
     public async Task<Reply> HandleAsync(CommandContext context, string text, CancellationToken cancellationToken)
     {
+        if (text.Length > MaxTextLength)
+        {
+            return Reply.Error("That message is too long", $"Commands are at most {MaxTextLength:#,##0} characters; this one has {text.Length:#,##0}. `roi help` lists them.");
+        }
+
         var arguments = CommandArguments.Parse(StripPrefix(text));
         var handler = handlers[ReportHandlerName];
         if (arguments.Count > 0 && handlers.TryGetValue(arguments[0], out var named) && named.Name != ReportHandlerName)

@@ -29,10 +29,20 @@ internal static class BotCommandLine
         ask.TreatUnmatchedTokensAsErrors = false;
         ask.SetAction(async (result, token) =>
         {
-            await using var app = BotHost.Build(HostArguments(result));
+            // The text argument takes every word, settings included: `--Key=value` words are settings, not chat.
+            var words = result.GetValue(askText) ?? [];
+            var settings = words.Where(IsSetting).ToArray();
+            var text = string.Join(' ', words.Where(word => !IsSetting(word)));
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                await Console.Error.WriteLineAsync("Ask what? For example: ask \"roi\" or ask \"roi help\"");
+                return 2;
+            }
+
+            await using var app = BuildVerbHost([.. HostArguments(result), .. settings]);
             var dispatcher = app.Services.GetRequiredService<ChatDispatcher>();
             var context = new CommandContext(new ChatAddress("local", "cli"), Environment.UserName, Environment.UserName);
-            var reply = await dispatcher.HandleAsync(context, string.Join(' ', result.GetValue(askText) ?? []), token);
+            var reply = await dispatcher.HandleAsync(context, text, token);
             Console.Out.Write(PlainTextRenderer.Render(reply));
             return reply.IsError ? 2 : 0;
         });
@@ -48,10 +58,30 @@ internal static class BotCommandLine
 
     private static async Task<int> ServeAsync(ParseResult result, CancellationToken cancellationToken)
     {
-        await using var app = BotHost.Build(HostArguments(result));
-        await app.RunAsync(cancellationToken);
-        return 0;
+        try
+        {
+            await using var app = BotHost.Build(HostArguments(result));
+            await app.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException refused)
+        {
+            // A setting is missing or wrong: say which, without a stack trace.
+            await Console.Error.WriteLineAsync("The bot cannot start:");
+            foreach (var failure in refused.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure);
+            }
+
+            return 1;
+        }
     }
+
+    /// <summary>The host for a one-shot verb: the same composition, quieter logs (only warnings and errors).</summary>
+    internal static WebApplication BuildVerbHost(string[] hostArguments) =>
+        BotHost.Build([.. hostArguments, "--Logging:LogLevel:Default=Warning"]);
+
+    private static bool IsSetting(string word) => word.StartsWith("--", StringComparison.Ordinal) && word.Contains('=', StringComparison.Ordinal);
 
     /// <summary>The tokens no verb claimed, such as --Storage:Path=x or --urls=..., for the host's configuration.</summary>
     internal static string[] HostArguments(ParseResult result) => [.. result.UnmatchedTokens];

@@ -16,7 +16,7 @@ internal static class DemoCommand
         };
         demo.SetAction(async (result, token) =>
         {
-            await using var app = BotHost.Build([.. BotCommandLine.HostArguments(result), "--Logging:LogLevel:Default=Warning"]);
+            await using var app = BotCommandLine.BuildVerbHost(BotCommandLine.HostArguments(result));
             var loaded = await DemoLoader.LoadAsync(app.Services, token);
             Console.Out.WriteLine(loaded);
             Console.Out.WriteLine("Try: dotnet run --project src/Bot -- ask roi   (or open the chat page and type roi)");

@@ -34,7 +34,7 @@ internal sealed class DigestHandler(DigestComposer composer, ReportingClock cloc
         {
             if (!ReportingPeriod.TryParse(rest[0], clock.Today, out var parsed))
             {
-                return WrongForm($"'{rest[0]}' is not a period. Periods: {ReportingPeriod.Forms}.");
+                return WrongForm($"{ReportingPeriod.Problem(rest[0])} Periods: {ReportingPeriod.Forms}.");
             }
 
             period = parsed;

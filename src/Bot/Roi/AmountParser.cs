@@ -21,8 +21,30 @@ internal static partial class AmountParser
     public static bool TryDollars(string text, out decimal amount) =>
         TryNumber(DollarsPattern().Match(Squash(text)), out amount);
 
-    public static bool TryDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.Year >= 2000 && date.Year <= 2999;
+    public const int MinYear = 2000;
+    public const int MaxYear = 2999;
+
+    /// <summary>A yyyy-mm-dd date; <paramref name="problem"/> says why not (not a date, or a year out of range).</summary>
+    public static bool TryDate(string text, out DateOnly date, out string problem)
+    {
+        problem = string.Empty;
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        {
+            problem = $"'{Clip(text)}' is not a date: use yyyy-mm-dd, for example from 2026-11-01.";
+            return false;
+        }
+
+        if (date.Year is < MinYear or > MaxYear)
+        {
+            problem = $"{date:yyyy-MM-dd} is out of range: dates from {MinYear} to {MaxYear} only.";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Shortens what a user typed before it is quoted back.</summary>
+    public static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static string Squash(string text) => WhiteSpace().Replace(text.Trim().ToLowerInvariant(), string.Empty);
 

@@ -21,6 +21,13 @@ internal sealed class OverheadHandler(BaselineStore store, ReportingClock clock)
             return WrongForm(arguments.Count == 0 ? "Which feature?" : $"'{arguments[0]}' is not a feature name: use {FeatureName.Rule}.");
         }
 
+        // Overhead belongs to a feature the bot already knows: a typo must not create a new one.
+        var known = await store.FeatureNamesAsync(cancellationToken);
+        if (!known.Contains(feature))
+        {
+            return ReportHandler.UnknownFeature(arguments[0], known);
+        }
+
         var history = (await store.AllOverheadsAsync(cancellationToken))[feature].ToList();
         if (arguments.Count == 1)
         {
@@ -48,9 +55,14 @@ internal sealed class OverheadHandler(BaselineStore store, ReportingClock clock)
         var effectiveFrom = history.Count == 0 ? DateTimeOffset.UnixEpoch : now;
         if (fromIndex >= 0)
         {
-            if (fromIndex + 2 != words.Count || !AmountParser.TryDate(words[fromIndex + 1], out var day))
+            if (fromIndex + 2 != words.Count)
             {
-                return WrongForm("`from` takes a date: yyyy-mm-dd, for example from 2026-11-01.");
+                return WrongForm("`from` takes one date: yyyy-mm-dd, for example from 2026-11-01.");
+            }
+
+            if (!AmountParser.TryDate(words[fromIndex + 1], out var day, out var dateProblem))
+            {
+                return WrongForm(dateProblem);
             }
 
             effectiveFrom = ReportingPeriod.LocalMidnightUtc(day, clock.Zone);

@@ -172,7 +172,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
     }
 
     private static Reply BadPeriod(string text) =>
-        Reply.Error($"'{text}' is not a period I know", $"Periods: {ReportingPeriod.Forms}.");
+        Reply.Error(ReportingPeriod.Problem(text), $"Periods: {ReportingPeriod.Forms}.");
 
     private static Reply WrongForm(string problem) =>
         Reply.Error(problem, "Forms: `roi`, `roi <period>`, `roi <feature> [period]`. `roi help` lists every command.");

@@ -135,6 +135,18 @@ internal readonly partial record struct ReportingPeriod(PeriodKind Kind, int Yea
         return false;
     }
 
+    /// <summary>Why <paramref name="text"/> is not a period, in words.</summary>
+    public static string Problem(string text)
+    {
+        var year = YearPrefix().Match(text.Trim());
+        if (year.Success && int.TryParse(year.Groups[1].Value, CultureInfo.InvariantCulture, out var y) && (y < 2000 || y > 2999))
+        {
+            return $"'{text.Trim()}' is out of range: years from 2000 to 2999 only.";
+        }
+
+        return $"'{(text.Length > 40 ? text[..40] + "…" : text)}' is not a period I know.";
+    }
+
     /// <summary>True for words that look like an attempt at a period, so a bad one gets a reason, not "unknown feature".</summary>
     public static bool LooksLikePeriod(string text) => LooksLikePeriodPattern().IsMatch(text.Trim());
 
@@ -142,6 +154,9 @@ internal readonly partial record struct ReportingPeriod(PeriodKind Kind, int Yea
 
     [GeneratedRegex(@"^(\d{4})-(\d{1,2})$")]
     private static partial Regex MonthPattern();
+
+    [GeneratedRegex(@"^(\d{4})-")]
+    private static partial Regex YearPrefix();
 
     [GeneratedRegex(@"^(\d{4})-q(\d)$")]
     private static partial Regex QuarterPattern();

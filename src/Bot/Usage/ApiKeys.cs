@@ -172,8 +172,7 @@ internal static class ApiKeyVerbs
     }
 
     /// <summary>The host without informational logs, so that stdout carries only the answer (a key can be captured by a script).</summary>
-    private static WebApplication BuildQuietHost(ParseResult result) =>
-        BotHost.Build([.. BotCommandLine.HostArguments(result), "--Logging:LogLevel:Default=Warning"]);
+    private static WebApplication BuildQuietHost(ParseResult result) => BotCommandLine.BuildVerbHost(BotCommandLine.HostArguments(result));
 
     private static string Format(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -18,6 +18,19 @@ public sealed class ChatDispatcherTests
         Assert.Equal(expected, CommandArguments.Parse(ChatDispatcher.StripPrefix(text)).Text);
 
     [Fact]
+    public async Task Handle_TooLongText_RefusedWithoutEchoingIt()
+    {
+        using var app = new BotApplication();
+        var pasted = "roi baseline " + new string('x', 5_000);
+
+        var reply = await app.AskAsync(pasted);
+
+        Assert.True(reply.IsError);
+        Assert.Equal("That message is too long", reply.Title);
+        Assert.DoesNotContain("xxxxxxxxxx", reply.Text());
+    }
+
+    [Fact]
     public void Parse_QuotedWords_StayTogether()
     {
         var arguments = CommandArguments.Parse("baseline x 2m @ $50/h unit \u201Cticket classified\u201D");

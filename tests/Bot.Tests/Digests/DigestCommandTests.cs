@@ -112,7 +112,7 @@ public sealed class DigestCommandTests
     [InlineData("roi digest quarterly 2026-10", "A quarterly digest covers a quarter, like 2026-Q3; 2026-10 is a month.")]
     [InlineData("roi digest monthly 2026-Q3", "A monthly digest covers a month, like 2026-11; 2026-Q3 is a quarter.")]
     [InlineData("roi digest 2027-02", "February 2027 has not started yet.")]
-    [InlineData("roi digest weekly", "'weekly' is not a period. Periods: `2026-11`, `2026-Q3`, `this-month`, `last-month`, `this-quarter` or `last-quarter`.")]
+    [InlineData("roi digest weekly", "'weekly' is not a period I know. Periods: `2026-11`, `2026-Q3`, `this-month`, `last-month`, `this-quarter` or `last-quarter`.")]
     public async Task Digest_WrongForm_SaysWhatIsWrong(string text, string problem)
     {
         using var app = new BotApplication(DigestHosts.Settings());

@@ -50,6 +50,7 @@ public sealed class BaselineHandlerTests
     [InlineData("roi baseline meeting-summary twenty minutes", "could not read")]
     [InlineData("roi baseline meeting-summary 20m @ $50/h from 2026-02-30", "not a date")]
     [InlineData("roi baseline meeting-summary 20m @ $50/h review -1m", "Review time")]
+    [InlineData("roi baseline meeting-summary 20m @ $50/h from 1900-01-01", "1900-01-01 is out of range: dates from 2000 to 2999 only.")]
     [InlineData("roi baseline bad/name 20m @ $50/h", "not a feature name")]
     [InlineData("roi baseline", "Which feature")]
     public async Task Set_BadInput_RefusedWithReasonAndRightForm(string text, string reason)

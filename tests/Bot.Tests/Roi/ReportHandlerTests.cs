@@ -108,6 +108,38 @@ public sealed class ReportHandlerTests
         Assert.Contains("Unpriced model acme-llm-9: 4 records, 5,500 tokens (mystery)", text);
     }
 
+    [Theory]
+    [InlineData("roi 1900-01", "'1900-01' is out of range: years from 2000 to 2999 only.")]
+    [InlineData("roi 2026-00", "'2026-00' is not a period I know.")]
+    public async Task Roi_PeriodOutOfRange_SaysWhy(string text, string title)
+    {
+        using var app = new BotApplication();
+        Assert.Equal(title, (await app.AskAsync(text)).Title);
+    }
+
+    [Fact]
+    public async Task Overhead_UnknownFeature_RefusedWithSuggestionAndNothingCreated()
+    {
+        using var app = await SeedAsync();
+
+        var reply = await app.AskAsync("roi overhead meeting-sumary $300/month");
+
+        Assert.True(reply.IsError);
+        Assert.Contains("Did you mean `meeting-summary`?", reply.Text());
+        Assert.DoesNotContain("meeting-sumary", await app.Service<Bot.Roi.BaselineStore>().FeatureNamesAsync(default));
+    }
+
+    [Fact]
+    public async Task Overhead_KnownFeature_AddsToAiCostPerTask()
+    {
+        using var app = await SeedAsync();
+
+        await app.AskAsync("roi overhead meeting-summary $300/month");
+
+        var row = (await app.AskAsync("roi")).Tables[0].Rows.Single(r => r[0] == "meeting-summary");
+        Assert.Equal("$0.16", row[2]);
+    }
+
     [Fact]
     public async Task Roi_Empty_ExplainsHowToStart()
     {

@@ -111,9 +111,9 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
         DateTimeOffset effectiveFrom;
         if (options.TryGetValue("from", out var fromText))
         {
-            if (!AmountParser.TryDate(fromText, out var fromDay))
+            if (!AmountParser.TryDate(fromText, out var fromDay, out var dateProblem))
             {
-                return WrongForm($"'{fromText}' is not a date: use yyyy-mm-dd, for example from 2026-11-01.");
+                return WrongForm(dateProblem);
             }
 
             effectiveFrom = ReportingPeriod.LocalMidnightUtc(fromDay, clock.Zone);
