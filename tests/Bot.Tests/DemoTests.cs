@@ -45,4 +45,18 @@ public sealed class DemoTests
         Assert.Equal(["2026-06", "6,000", "$0.025", "$3.33", "133x"], trend.Rows[0]);
         Assert.Equal(["2026-11", "5,000", "$0.05", "$3.33", "66.7x"], trend.Rows[5]);
     }
+
+    [Fact]
+    public async Task Demo_CostChange_IsATokenChangeNotAPriceChange()
+    {
+        using var app = new BotApplication();
+        await DemoLoader.LoadAsync(app.Services, default);
+
+        var models = (await app.AskAsync("roi invoice-extraction 2026-06")).Tables[2].Rows.Single();
+        Assert.Equal(["gpt-4o", "30", "36,000,000", "0", "0", "6,000,000", "$150.00"], models);
+
+        // gpt-4o at $2.50 in / $10.00 out per million tokens: 36M × 2.5 + 6M × 10 = $150, the month's cost.
+        var priced = (await app.AskAsync("roi invoice-extraction 2026-11")).Body;
+        Assert.Contains(priced, line => line.StartsWith("Price of gpt-4o: $2.50 in", StringComparison.Ordinal));
+    }
 }

@@ -58,23 +58,9 @@ internal static class BotCommandLine
 
     private static async Task<int> ServeAsync(ParseResult result, CancellationToken cancellationToken)
     {
-        try
-        {
-            await using var app = BotHost.Build(HostArguments(result));
-            await app.RunAsync(cancellationToken);
-            return 0;
-        }
-        catch (Microsoft.Extensions.Options.OptionsValidationException refused)
-        {
-            // A setting is missing or wrong: say which, without a stack trace.
-            await Console.Error.WriteLineAsync("The bot cannot start:");
-            foreach (var failure in refused.Failures)
-            {
-                await Console.Error.WriteLineAsync("  - " + failure);
-            }
-
-            return 1;
-        }
+        await using var app = BotHost.Build(HostArguments(result));
+        await app.RunAsync(cancellationToken);
+        return 0;
     }
 
     /// <summary>The host for a one-shot verb: the same composition, quieter logs (only warnings and errors).</summary>

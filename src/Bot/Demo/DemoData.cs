@@ -12,16 +12,29 @@ internal static class DemoData
 {
     public const string Source = "demo";
 
-    public sealed record DemoFeature(string Name, string Model, decimal Minutes, string Unit, long InputTokensPerTask, long OutputTokensPerTask, (long Tasks, decimal Cost)[] Months);
+    /// <summary>
+    /// Tokens per task are those of the last month, where they match the seed's cost at the catalog price; earlier
+    /// months scale them with the cost per task, so a cost change reads as a token change, not a price change.
+    /// </summary>
+    public sealed record DemoFeature(string Name, string Model, decimal Minutes, string Unit, long InputTokensPerTask, long OutputTokensPerTask, (long Tasks, decimal Cost)[] Months)
+    {
+        public (long Input, long Output) TokensPerTask(int month)
+        {
+            var (tasks, cost) = Months[month];
+            var (lastTasks, lastCost) = Months[^1];
+            var scale = cost / tasks / (lastCost / lastTasks);
+            return ((long)decimal.Round(InputTokensPerTask * scale), (long)decimal.Round(OutputTokensPerTask * scale));
+        }
+    }
 
     /// <summary>Oldest month first; the last entry is the seed's example table.</summary>
     public static IReadOnlyList<DemoFeature> Features { get; } =
     [
-        new("support-classification", "gpt-4o-mini", 2m, "ticket classified", 200, 10,
+        new("support-classification", "gpt-4o-mini", 2m, "ticket classified", 160, 10,
             [(30_000, 1.20m), (35_000, 1.30m), (40_000, 1.40m), (44_000, 1.45m), (48_000, 1.48m), (50_000, 1.50m)]),
-        new("meeting-summary", "claude-3-5-haiku", 20m, "meeting summarized", 8_000, 500,
+        new("meeting-summary", "claude-3-5-haiku-latest", 20m, "meeting summarized", 7_500, 500,
             [(1_200, 6.00m), (1_400, 8.00m), (1_600, 10.00m), (1_800, 12.00m), (1_900, 14.00m), (2_000, 16.00m)]),
-        new("invoice-extraction", "gpt-4o", 4m, "invoice processed", 12_000, 800,
+        new("invoice-extraction", "gpt-4o", 4m, "invoice processed", 12_000, 2_000,
             [(6_000, 150.00m), (5_800, 170.00m), (5_600, 190.00m), (5_400, 210.00m), (5_200, 230.00m), (5_000, 250.00m)]),
     ];
 
@@ -43,6 +56,7 @@ internal static class DemoData
                 var days = month.EndDay.DayNumber - month.FirstDay.DayNumber;
                 var dailyCost = decimal.Round(cost / days, 9, MidpointRounding.ToZero);
                 var dailyTasks = tasks / days;
+                var (inputPerTask, outputPerTask) = feature.TokensPerTask(m);
                 for (var d = 0; d < days; d++)
                 {
                     var day = month.FirstDay.AddDays(d);
@@ -53,10 +67,10 @@ internal static class DemoData
                         noon,
                         feature.Name,
                         feature.Model,
-                        InputTokens: feature.InputTokensPerTask * dayTasks,
+                        InputTokens: inputPerTask * dayTasks,
                         CachedInputTokens: 0,
                         CacheWriteTokens: 0,
-                        OutputTokens: feature.OutputTokensPerTask * dayTasks,
+                        OutputTokens: outputPerTask * dayTasks,
                         Cost: last ? cost - (dailyCost * (days - 1)) : dailyCost,
                         TaskId: null,
                         RecordId: $"demo-{feature.Name}-{day:yyyy-MM-dd}",

@@ -22,6 +22,7 @@ internal sealed class BaselineHandler(BaselineStore store, ReportingClock clock)
     [
         "roi baseline <feature> <minutes>m @ $<rate>/h [review <minutes>m] [unit \"<task unit>\"] [from <yyyy-mm-dd>]",
         "roi baseline <feature> $<amount>/task",
+        "roi baseline <new-feature> new ... (when the name is close to one I know)",
         "roi baseline <feature>",
     ];
 
@@ -45,7 +46,23 @@ internal sealed class BaselineHandler(BaselineStore store, ReportingClock clock)
             return Show(feature, all[feature].ToList());
         }
 
-        var parts = Split(arguments.Skip(1));
+        // A typo of a known feature must not quietly register a new one: `new` says the name is meant.
+        var words = arguments.Skip(1).Words.ToList();
+        var isNew = words.RemoveAll(w => w.Equals("new", StringComparison.OrdinalIgnoreCase)) > 0;
+        var known = await store.FeatureNamesAsync(cancellationToken);
+        if (!isNew && !known.Contains(feature))
+        {
+            var close = FeatureName.Suggest(feature, known);
+            if (close.Count > 0)
+            {
+                return Reply.Error(
+                    $"I don't know the feature '{feature}'",
+                    $"Did you mean {string.Join(" or ", close.Select(s => $"`{s}`"))}?",
+                    $"To register '{feature}' as a new feature, add `new`: `roi baseline {feature} new {string.Join(' ', words)}`.");
+            }
+        }
+
+        var parts = Split(new CommandArguments(words));
         var main = string.Join(string.Empty, parts.Main);
         decimal? minutes = null, rate = null, fixedAmount = null;
         if (main.Contains('@', StringComparison.Ordinal))

@@ -117,7 +117,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
         if (modelRows.Count > 0)
         {
             tables.Add(new ReplyTable(
-                [new("Model"), new("Records", true), new("Input", true), new("Cached input", true), new("Cache write", true), new("Output", true), new("Cost", true)],
+                [new("Model"), new("Records", true), new("Uncached input", true), new("Cached input", true), new("Cache write", true), new("Output", true), new("Cost", true)],
                 modelRows) { Caption = "Cost by model" });
         }
 

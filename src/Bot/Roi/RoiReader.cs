@@ -87,9 +87,11 @@ internal sealed class RoiReader(Database database, BaselineStore baselines)
         {
             var models = usageByFeature[feature].ToList();
 
-            // A quarter's overhead is each month's overhead as it stood at that month's end.
-            var overhead = months.Sum(month => Overhead.InEffect(overheadHistory[feature], month.EndUtc(zone))?.MonthlyAmount ?? 0m);
+            // A quarter's overhead is each month's overhead as it stood at that month's end. A period in which the
+            // feature did nothing (no usage, no tasks) carries none: overhead is the cost of running it.
             var (succeeded, failed) = tasks.GetValueOrDefault(feature);
+            var active = models.Count > 0 || succeeded + failed > 0;
+            var overhead = active ? months.Sum(month => Overhead.InEffect(overheadHistory[feature], month.EndUtc(zone))?.MonthlyAmount ?? 0m) : 0m;
             var input = new FeaturePeriodInput(
                 feature,
                 period,

@@ -93,4 +93,21 @@ public sealed class BaselineHandlerTests
         var history = (await app.Service<BaselineStore>().AllBaselinesAsync(default))["x"].ToList();
         Assert.Equal(new DateTimeOffset(2026, 6, 30, 22, 0, 0, TimeSpan.Zero), history[1].EffectiveFrom);
     }
+
+    [Fact]
+    public async Task Set_NameCloseToAKnownFeature_RefusedUnlessNew()
+    {
+        using var app = new BotApplication();
+        await app.AskAsync("roi baseline meeting-summary 20m @ $50/h");
+
+        var typo = await app.AskAsync("roi baseline meeting-sumary 15m @ $50/h");
+        Assert.True(typo.IsError);
+        Assert.Contains("Did you mean `meeting-summary`?", typo.Text());
+        Assert.Contains("roi baseline meeting-sumary new 15m @ $50/h", typo.Text());
+        Assert.DoesNotContain("meeting-sumary", await app.Service<BaselineStore>().FeatureNamesAsync(default));
+
+        var meant = await app.AskAsync("roi baseline meeting-sumary new 15m @ $50/h");
+        Assert.False(meant.IsError, meant.Text());
+        Assert.Contains("meeting-sumary", await app.Service<BaselineStore>().FeatureNamesAsync(default));
+    }
 }

@@ -141,6 +141,17 @@ public sealed class ReportHandlerTests
     }
 
     [Fact]
+    public async Task Overhead_PeriodWithoutActivity_CarriesNone()
+    {
+        using var app = await SeedAsync();
+        await app.AskAsync("roi overhead meeting-summary $300/month");
+
+        var early = await app.AskAsync("roi 2020-01");
+
+        Assert.Equal("AI cost $0.00 (API + overhead) against $0.00 of human work.", Assert.Single(early.Body));
+    }
+
+    [Fact]
     public async Task Roi_Empty_ExplainsHowToStart()
     {
         using var app = new BotApplication();
