@@ -38,10 +38,16 @@ internal static class LocalPage
 <script>
 const log = document.getElementById('log');
 function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+// `commands` in reply text show as code; every piece still goes in as text, never as HTML.
+function prose(tag, cls, text) {
+  const e = el(tag, cls);
+  String(text).split('`').forEach((part, i) => e.appendChild(i % 2 ? el('code', null, part) : document.createTextNode(part)));
+  return e;
+}
 function renderReply(reply, extraClass) {
   const box = el('div', 'bot' + (reply.isError ? ' error' : '') + (extraClass ? ' ' + extraClass : ''));
   box.appendChild(el('div', 'title', reply.title));
-  for (const p of reply.body || []) box.appendChild(el('p', null, p));
+  for (const p of reply.body || []) box.appendChild(prose('p', null, p));
   for (const t of reply.tables || []) {
     const table = el('table');
     if (t.caption) table.appendChild(el('caption', null, t.caption));
@@ -53,9 +59,9 @@ function renderReply(reply, extraClass) {
     if (t.totals) addRow(t.totals, 'totals');
     box.appendChild(table);
   }
-  for (const h of reply.highlights || []) box.appendChild(el('div', 'hl ' + h.kind, '• ' + h.text));
+  for (const h of reply.highlights || []) box.appendChild(prose('div', 'hl ' + h.kind, '• ' + h.text));
   for (const c of reply.charts || []) { const img = el('img', 'chart'); img.alt = c.altText; img.src = 'data:image/png;base64,' + c.png; box.appendChild(img); }
-  if (reply.footnote) box.appendChild(el('div', 'foot', reply.footnote));
+  if (reply.footnote) box.appendChild(prose('div', 'foot', reply.footnote));
   log.appendChild(box);
   box.scrollIntoView({ block: 'end' });
 }
