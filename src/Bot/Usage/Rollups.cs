@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Roi;
 using Microsoft.Data.Sqlite;
 
 namespace Bot.Usage;
@@ -71,12 +72,21 @@ internal sealed class RollupWriter : IDisposable
             failed = tasks_daily.failed + excluded.failed
         """;
 
+    // The sums a change would add to, read first so no sum can pass the ceilings (SQLite would turn an overflowing
+    // integer into a REAL that no report can read).
+    private const string UsageDailySumsSql = """
+        SELECT cost_nanos, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens
+        FROM usage_daily WHERE feature = @feature AND day = @day AND model = @model
+        """;
+
     private readonly SqliteCommand usage;
+    private readonly SqliteCommand sums;
     private readonly SqliteCommand tasks;
 
     public RollupWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
         usage = Prepare(connection, transaction, UpsertUsageDailySql, "@feature", "@day", "@model", "@records", "@input", "@cached", "@cacheWrite", "@output", "@cost", "@unpriced");
+        sums = Prepare(connection, transaction, UsageDailySumsSql, "@feature", "@day", "@model");
         tasks = Prepare(connection, transaction, UpsertTasksDailySql, "@feature", "@day", "@succeeded", "@failed");
     }
 
@@ -84,6 +94,7 @@ internal sealed class RollupWriter : IDisposable
     {
         foreach (var ((feature, day, model), delta) in deltas)
         {
+            EnsureWithinCeilings(feature, day, model, delta);
             var p = usage.Parameters;
             p[0].Value = feature;
             p[1].Value = day;
@@ -112,7 +123,45 @@ internal sealed class RollupWriter : IDisposable
     public void Dispose()
     {
         usage.Dispose();
+        sums.Dispose();
         tasks.Dispose();
+    }
+
+    /// <summary>Throws <see cref="UsageRejectedException"/> when the change would take a daily sum past its ceiling.</summary>
+    private void EnsureWithinCeilings(string feature, string day, string model, UsageDelta delta)
+    {
+        var p = sums.Parameters;
+        p[0].Value = feature;
+        p[1].Value = day;
+        p[2].Value = model;
+        long cost = 0, input = 0, cached = 0, cacheWrite = 0, output = 0;
+        using (var reader = sums.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                // A sum already broken (REAL, from before these checks) is not added to.
+                if (reader.GetFieldType(0) != typeof(long))
+                {
+                    throw new UsageRejectedException($"The stored cost of {feature}, {model} on {day} is not a whole number of nano-dollars; nothing was stored.");
+                }
+
+                (cost, input, cached, cacheWrite, output) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            }
+        }
+
+        // Stored sums are within the ceilings and one batch adds far less than long.MaxValue, so these sums cannot overflow.
+        if (cost + delta.CostNanos > UsageValidation.MaxDailyCostNanos)
+        {
+            throw new UsageRejectedException(
+                $"The records of {UsageValidation.Echo(feature)} with {UsageValidation.Echo(model)} on {day} would cost {Money.Format(Money.FromNanos(cost + delta.CostNanos))} that day, " +
+                $"more than {Money.Format(Money.FromNanos(UsageValidation.MaxDailyCostNanos))}, the most one feature, model and day may sum to: check the costs; nothing was stored.");
+        }
+
+        if (new[] { input + delta.InputTokens, cached + delta.CachedInputTokens, cacheWrite + delta.CacheWriteTokens, output + delta.OutputTokens }.Any(sum => sum > UsageValidation.MaxDailyTokens))
+        {
+            throw new UsageRejectedException(
+                $"The records of {UsageValidation.Echo(feature)} with {UsageValidation.Echo(model)} on {day} would count more than {UsageValidation.MaxDailyTokens:#,##0} tokens of one kind that day: check the counts; nothing was stored.");
+        }
     }
 
     internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)

@@ -46,7 +46,7 @@ internal static class UsageEndpoints
         app.MapPost("/api/tasks", PostTasksAsync);
     }
 
-    private static async Task<IResult> PostUsageAsync(HttpContext http, ApiKeyStore keys, UsageStore store, IOptions<UsageApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> PostUsageAsync(HttpContext http, ApiKeyStore keys, UsageStore store, PriceBook prices, IOptions<UsageApiOptions> options, CancellationToken cancellationToken)
     {
         if (await keys.AuthenticateAsync(BearerToken(http), cancellationToken) is null)
         {
@@ -64,10 +64,18 @@ internal static class UsageEndpoints
         }
 
         var records = new List<(UsageRecord Record, string? Source)>();
+        var snapshot = prices.Snapshot();
         var outcome = await ReadItemsAsync(http, options.Value.MaxRequestBytes, (item, error, errors) =>
         {
             if (UsageApiRecords.ReadUsage(item, error, errors) is { } record)
             {
+                // A cost computed from absurd token counts is refused here, with its item, like any other bad field.
+                if (UsageValidation.PricedCostError(record.Record, snapshot, 0) is { } tooMuch)
+                {
+                    errors.Add(error(tooMuch.Field, tooMuch.Message));
+                    return;
+                }
+
                 records.Add(record);
             }
         }, cancellationToken);
@@ -90,6 +98,10 @@ internal static class UsageEndpoints
         catch (SqliteException e) when (e.SqliteErrorCode == BusyErrorCode)
         {
             return Busy(http);
+        }
+        catch (UsageRejectedException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid records: nothing was stored", detail: e.Message);
         }
     }
 

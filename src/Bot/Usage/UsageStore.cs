@@ -174,7 +174,14 @@ internal sealed class UsageIngest : IAsyncDisposable
         }
         else if (prices.Quote(model, record.Timestamp) is { } quote)
         {
-            (costNanos, costSource) = (quote.Prices.CostNanos(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens), quote.CostSource);
+            // Checked in decimal before it becomes nano-dollars, so an absurd count is refused rather than overflowed.
+            var priced = quote.Prices.Cost(record.InputTokens, record.CachedInputTokens, record.CacheWriteTokens, record.OutputTokens);
+            if (priced > UsageValidation.MaxCost)
+            {
+                throw new UsageRejectedException(UsageValidation.CostTooHigh(model, quote, priced, received));
+            }
+
+            (costNanos, costSource) = (Money.ToNanos(priced), quote.CostSource);
         }
         else
         {

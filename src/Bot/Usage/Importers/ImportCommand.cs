@@ -36,7 +36,34 @@ internal static class ImportCommand
         return command;
     }
 
+    /// <summary>
+    /// Runs the verb. Whatever the file holds, the answer is a message, never a stack trace: a refused file lists its
+    /// lines, and anything unexpected is one line on the error output with a non-zero exit code.
+    /// </summary>
     public static async Task<int> RunAsync(ImportArguments arguments, string[] hostArguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ImportAsync(arguments, hostArguments, output, error, cancellationToken);
+        }
+        catch (LineTooLongException e)
+        {
+            await error.WriteLineAsync($"Refused {arguments.File}: {e.Message}; nothing stored.");
+            return Refused;
+        }
+        catch (UsageRejectedException e)
+        {
+            await error.WriteLineAsync($"Refused {arguments.File}: {e.Message}{(e.Message.EndsWith("stored.", StringComparison.Ordinal) ? string.Empty : " Nothing stored.")}");
+            return Refused;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"Import of {arguments.File} failed, nothing stored: {UsageValidation.Echo(e.Message.ReplaceLineEndings(" "))} ({e.GetType().Name})");
+            return Refused;
+        }
+    }
+
+    private static async Task<int> ImportAsync(ImportArguments arguments, string[] hostArguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!ImportFormats.TryParse(arguments.Format, out var format))
         {
@@ -58,7 +85,9 @@ internal static class ImportCommand
 
         var fileName = Path.GetFileName(arguments.File);
         await using var stream = new FileStream(arguments.File, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        var reading = await UsageFileImport.OpenAsync(stream, fileName, format, arguments.Feature, cancellationToken);
+        var limited = new LineLimitedStream(stream);
+        var reading = await UsageFileImport.OpenAsync(limited, fileName, format, arguments.Feature, cancellationToken);
+        limited.Enabled = reading.Format != ImportFormat.OpenAiUsageApi;
         if (reading.Problem is not null)
         {
             await error.WriteLineAsync(reading.Problem);
@@ -76,10 +105,18 @@ internal static class ImportCommand
         await using var app = BotHost.Build(hostArguments);
         var time = app.Services.GetRequiredService<TimeProvider>();
         var showProgress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-        var progress = new ImportProgress(error, () => stream.Position, stream.Length, time, showProgress);
+        var progress = new ImportProgress(error, () => stream.CanSeek ? stream.Position : 0, stream.CanSeek ? stream.Length : 0, time, showProgress);
 
+        // The store's own rules (with the cost it would compute), checked here too so a bad record becomes a listed
+        // error with its line instead of an exception.
         ImportOutcome outcome;
         IngestResult? stored = null;
+        var prices = app.Services.GetRequiredService<Prices.PriceBook>().Snapshot();
+        IEnumerable<UsageError> StoreRules(UsageRecord record, long line) =>
+            UsageValidation.IsValid(record)
+                ? UsageValidation.PricedCostError(record, prices, line) is { } tooMuch ? [tooMuch] : []
+                : UsageValidation.Validate(record, line);
+
         if (arguments.Check)
         {
             outcome = await UsageFileImport.CollectAsync(reading.Items, StoreRules, addRecord: null, progress.OnRecord, cancellationToken);
@@ -106,10 +143,6 @@ internal static class ImportCommand
             : string.Create(CultureInfo.InvariantCulture, $"Imported {stored.Stored:#,##0} records ({stored.Duplicates:#,##0} duplicates skipped) from {arguments.File}"));
         return 0;
     }
-
-    // The store's own rules, checked here too so a bad record becomes a listed error instead of an exception.
-    private static IEnumerable<UsageError> StoreRules(UsageRecord record, long line) =>
-        UsageValidation.IsValid(record) ? [] : UsageValidation.Validate(record, line);
 
     internal static string RefusalText(string file, ImportOutcome outcome)
     {

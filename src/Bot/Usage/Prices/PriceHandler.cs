@@ -89,7 +89,13 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
 
             if (!AmountParser.TryDollars(text, out var amount) || amount < 0 || amount > PriceLimits.MaxPerMillion)
             {
-                return WrongForm($"The {name} price must be an amount from $0 to {Money.Format(PriceLimits.MaxPerMillion)} per million tokens, like `{name} $0.15`; got '{text}'.");
+                return WrongForm($"The {name} price must be an amount from $0 to {Money.Format(PriceLimits.MaxPerMillion)} per million tokens, like `{name} $0.15`; got '{UsageValidation.Echo(text)}'.");
+            }
+
+            // Prices are stored as whole nano-dollars per million tokens: a finer one would be saved as something else.
+            if (Money.FromNanos(Money.ToNanos(amount)) != amount)
+            {
+                return WrongForm($"The {name} price {UsageValidation.Echo(text)} is finer than $0.000000001 per million tokens, the smallest step a price is kept in.");
             }
 
             switch (name)
@@ -124,7 +130,16 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
         }
 
         var price = new PriceOverride(model, new TokenPrices(input.Value, cached, cacheWrite, output.Value), effectiveFrom, context.UserName, now);
-        var result = await store.SetAsync(price, cancellationToken);
+        RepriceResult result;
+        try
+        {
+            result = await store.SetAsync(price, cancellationToken);
+        }
+        catch (UsageRejectedException e)
+        {
+            return Reply.Error($"Price not set for {model}: {e.Message}", ["Check the price (USD per million tokens) and the model's stored token counts."]);
+        }
+
         var since = effectiveFrom == DateTimeOffset.UnixEpoch ? "for all records (first override)" : $"from {clock.LocalDay(effectiveFrom):yyyy-MM-dd}";
         var body = new List<string> { $"{model}: {price.Prices.Describe()}, {since}. Set by {context.UserName}." };
         body.Add(result.Records == 0

@@ -49,6 +49,6 @@ internal sealed class ConfiguredPrice
 
 internal static class PriceLimits
 {
-    /// <summary>No model costs anywhere near $10,000 per million tokens; a bigger number is a typo.</summary>
-    public const decimal MaxPerMillion = 10_000m;
+    /// <summary>No model costs anywhere near $1,000 per million tokens; a bigger number is a typo.</summary>
+    public const decimal MaxPerMillion = 1_000m;
 }

@@ -61,7 +61,16 @@ internal sealed class PriceOverrideStore(Database database, PriceBook prices, Re
                 foreach (var row in rows)
                 {
                     var quote = snapshot.Quote(model, DateTimeOffset.FromUnixTimeMilliseconds(row.occurred_at));
-                    long? cost = quote?.Prices.CostNanos(row.input_tokens, row.cached_input_tokens, row.cache_write_tokens, row.output_tokens);
+                    var priced = quote?.Prices.Cost(row.input_tokens, row.cached_input_tokens, row.cache_write_tokens, row.output_tokens);
+                    if (priced > UsageValidation.MaxCost)
+                    {
+                        // The same limit as at ingestion; the transaction rolls back, so the price is not saved either.
+                        throw new UsageRejectedException(
+                            $"At this price a stored record of {row.feature} on {days.DayOf(row.occurred_at)} would cost {Money.Format(priced.Value)}, " +
+                            $"more than {Money.Format(UsageValidation.MaxCost)}, the most one record may cost; the price was not saved.");
+                    }
+
+                    long? cost = priced is { } value ? Money.ToNanos(value) : null;
                     var source = quote?.CostSource ?? CostSources.Unpriced;
                     if (cost == row.cost_nanos && source == row.cost_source)
                     {
