@@ -23,8 +23,24 @@ internal static class LocalChat
     public static void MapLocalChat(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Content(LocalPage.Html, "text/html; charset=utf-8"));
-        app.MapPost("/api/chat", async (ChatRequest request, ChatDispatcher dispatcher, HttpContext http, CancellationToken cancellationToken) =>
+        app.MapPost("/api/chat", async (ChatDispatcher dispatcher, HttpContext http, CancellationToken cancellationToken) =>
         {
+            // Read here rather than bound by the framework, whose answer to a malformed body is a 400 with no body at all.
+            ChatRequest? request;
+            try
+            {
+                request = await http.Request.ReadFromJsonAsync<ChatRequest>(cancellationToken);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                request = null;
+            }
+
+            if (request is null)
+            {
+                return Results.Problem(statusCode: 400, title: "Malformed request", detail: "The body must be JSON like {\"text\": \"roi help\"} (Content-Type: application/json).");
+            }
+
             if (string.IsNullOrWhiteSpace(request.Text))
             {
                 return Results.Problem(statusCode: 400, title: "Missing text", detail: "Send {\"text\": \"roi help\"}.");

@@ -159,15 +159,33 @@ internal static partial class JsonItems
         }
 
         var text = value.GetString()!.Trim();
-        if (!ZoneSuffix().IsMatch(text))
+        return TryIsoInstant(text, out instant, out problem);
+    }
+
+    /// <summary>
+    /// ISO 8601 / RFC 3339 with a date, a time and an explicit zone (Z or ±hh:mm), read exactly: no month/day guessing,
+    /// no date without a time. The one rule for POST /api/usage, /api/tasks and the generic import formats.
+    /// </summary>
+    public static bool TryIsoInstant(string text, out DateTimeOffset instant, out string problem)
+    {
+        instant = default;
+        problem = string.Empty;
+        text = text.Trim();
+        if (!IsoShape().IsMatch(text))
         {
-            problem = $"'{text}' has no time zone: add Z (UTC) or an offset like +01:00.";
+            problem = $"'{UsageValidation.Echo(text)}' is not an ISO 8601 time such as 2026-11-05T10:00:00Z.";
             return false;
         }
 
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant))
+        if (!ZoneSuffix().IsMatch(text))
         {
-            problem = $"'{text}' is not an ISO 8601 time like \"2026-11-05T14:03:00Z\".";
+            problem = $"'{UsageValidation.Echo(text)}' has no time zone: add Z (UTC) or an offset, such as 2026-11-05T10:00:00Z or 2026-11-05T11:00:00+01:00.";
+            return false;
+        }
+
+        if (!DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant))
+        {
+            problem = $"'{UsageValidation.Echo(text)}' is not an ISO 8601 time such as 2026-11-05T10:00:00Z.";
             return false;
         }
 
@@ -222,8 +240,17 @@ internal static partial class JsonItems
         return true;
     }
 
-    [GeneratedRegex(@"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")]
+    // K reads Z or ±hh:mm; the zone's presence is checked first, since K also accepts none.
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mmK",
+    ];
+
+    [GeneratedRegex(@"(?:Z|[+-]\d{2}:\d{2})$")]
     private static partial Regex ZoneSuffix();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")]
+    private static partial Regex IsoShape();
 
     /// <summary>Replays the bytes read to detect the format, then the rest of the body.</summary>
     private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream

@@ -127,7 +127,7 @@ internal static class UsageApiRecords
         var feature = string.Empty;
         if (featureText is not null && !FeatureName.TryNormalize(featureText, out feature))
         {
-            errors.Add(error("feature", $"'{featureText}' is not a feature name: use {FeatureName.Rule}."));
+            errors.Add(error("feature", $"'{UsageValidation.Echo(featureText)}' is not a feature name: use {FeatureName.Rule}."));
         }
 
         if (isCount)
@@ -136,16 +136,20 @@ internal static class UsageApiRecords
             var month = default(ReportingPeriod);
             if (monthText is not null && (!ReportingPeriod.TryParse(monthText, DateOnly.MinValue, out month) || month.Kind != PeriodKind.Month || monthText.Trim().Length != 7))
             {
-                errors.Add(error("month", $"'{monthText}' is not a month like \"2026-11\"."));
+                errors.Add(error("month", $"'{UsageValidation.Echo(monthText)}' is not a month like \"2026-11\"."));
             }
 
             var succeeded = Count(item, "succeeded", required: true, error, errors);
             var failed = Count(item, "failed", required: false, error, errors);
             foreach (var (field, value) in new[] { ("succeeded", succeeded), ("failed", failed) })
             {
-                if (value is < 0 or > UsageValidation.MaxTokens)
+                if (value < 0)
                 {
-                    errors.Add(error(field, $"{value} is not a count between 0 and {UsageValidation.MaxTokens:#,##0}."));
+                    errors.Add(error(field, $"{value} is negative; counts are 0 or more."));
+                }
+                else if (value > UsageValidation.MaxTokens)
+                {
+                    errors.Add(error(field, UsageValidation.TooLarge(value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 }
             }
 
@@ -179,7 +183,7 @@ internal static class UsageApiRecords
         var outcome = Text(item, "outcome", required: true, error, errors)?.Trim().ToLowerInvariant();
         if (outcome is not null and not ("succeeded" or "failed"))
         {
-            errors.Add(error("outcome", $"'{outcome}' must be \"succeeded\" or \"failed\"."));
+            errors.Add(error("outcome", $"'{UsageValidation.Echo(outcome)}' must be \"succeeded\" or \"failed\"."));
         }
 
         return errors.Count > count ? null : new TaskReport(feature, taskId!, completedAt, outcome == "succeeded");
@@ -224,7 +228,10 @@ internal static class UsageApiRecords
 
         if (!JsonItems.TryCount(value, out var count))
         {
-            errors.Add(error(name, $"must be a whole number; got {Shown(value)}."));
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+            errors.Add(error(name, double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) && number > long.MaxValue
+                ? UsageValidation.TooLarge(text!)
+                : $"must be a whole number; got {Shown(value)}."));
         }
 
         return count;
@@ -248,6 +255,6 @@ internal static class UsageApiRecords
     private static string Shown(JsonElement value)
     {
         var raw = value.GetRawText();
-        return raw.Length > 40 ? raw[..40] + "…" : raw;
+        return UsageValidation.Echo(raw);
     }
 }

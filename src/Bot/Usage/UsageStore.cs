@@ -162,7 +162,8 @@ internal sealed class UsageIngest : IAsyncDisposable
             features[record.Feature] = feature;
         }
 
-        var model = record.Model.Trim();
+        // One model, one row in reports: `GPT-4o` and `gpt-4o` are the same (price lookups ignore case too).
+        var model = record.Model.Trim().ToLowerInvariant();
         var occurredAt = record.Timestamp.ToUnixTimeMilliseconds();
         long? givenNanos = record.Cost is { } cost ? Money.ToNanos(cost) : null;
 

@@ -67,7 +67,7 @@ internal static class GenericCsvImporter
 
             if (badField is not null)
             {
-                yield return ImportItem.Failed(line, "row", $"a quote inside an unquoted field ({badField}); quote the whole field and double the inner quotes");
+                yield return ImportItem.Failed(line, "row", $"a quote inside an unquoted field ({UsageValidation.Echo(badField)}); quote the whole field and double the inner quotes");
                 badField = null;
                 continue;
             }

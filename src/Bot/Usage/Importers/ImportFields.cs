@@ -9,15 +9,6 @@ namespace Bot.Usage.Importers;
 /// </summary>
 internal static class ImportFields
 {
-    private static readonly string[] TimestampFormats =
-    [
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
-        "yyyy-MM-dd'T'HH:mmK",
-        "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
-        "yyyy-MM-dd HH:mmK",
-        "yyyy-MM-dd",
-    ];
-
     /// <summary>
     /// A token or request count: a whole, non-negative number. Exports write integers as floats (<c>59200.0</c>),
     /// so a zero fraction is accepted; <c>10.5</c> tokens is not a count.
@@ -33,25 +24,27 @@ internal static class ImportFields
 
         if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            problem = $"'{text}' is not a number";
+            problem = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var huge) && double.IsFinite(huge) && huge > 0
+                ? UsageValidation.TooLarge(text.ToString()).TrimEnd('.')
+                : $"'{UsageValidation.Echo(text.ToString())}' is not a number";
             return false;
         }
 
         if (number < 0)
         {
-            problem = $"{text} is negative; counts are 0 or more";
+            problem = $"{UsageValidation.Echo(text.ToString())} is negative; counts are 0 or more";
             return false;
         }
 
         if (number != decimal.Truncate(number))
         {
-            problem = $"{text} is not a whole number of tokens";
+            problem = $"{UsageValidation.Echo(text.ToString())} is not a whole number of tokens";
             return false;
         }
 
         if (number > long.MaxValue)
         {
-            problem = $"{text} is too large";
+            problem = UsageValidation.TooLarge(text.ToString()).TrimEnd('.');
             return false;
         }
 
@@ -66,13 +59,13 @@ internal static class ImportFields
         text = text.Trim();
         if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
         {
-            problem = $"'{text}' is not an amount in US dollars (write 0.0125, without a currency sign)";
+            problem = $"'{UsageValidation.Echo(text.ToString())}' is not an amount in US dollars (write 0.0125, without a currency sign)";
             return false;
         }
 
         if (value < 0)
         {
-            problem = $"{text} is negative";
+            problem = $"{UsageValidation.Echo(text.ToString())} is negative";
             return false;
         }
 
@@ -80,8 +73,8 @@ internal static class ImportFields
     }
 
     /// <summary>
-    /// An ISO 8601 instant such as 2026-11-03T14:05:00Z or 2026-11-03T15:05:00+01:00; without an offset the time is
-    /// taken as UTC. Always returned in UTC.
+    /// An ISO 8601 instant with an explicit zone, such as 2026-11-03T14:05:00Z or 2026-11-03T15:05:00+01:00 (the rule
+    /// of POST /api/usage: a zone-less time would depend on the machine that wrote it). Always returned in UTC.
     /// </summary>
     public static bool TryParseTimestamp(string text, out DateTimeOffset value, out string problem)
     {
@@ -91,18 +84,13 @@ internal static class ImportFields
             return true;
         }
 
-        if (DateTimeOffset.TryParseExact(
-                text.AsSpan().Trim(),
-                TimestampFormats,
-                CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-                out value))
+        if (JsonItems.TryIsoInstant(text, out value, out problem))
         {
-            value = value.ToUniversalTime();
             return true;
         }
 
-        problem = $"'{text}' is not an ISO 8601 time (for example 2026-11-03T14:05:00Z)";
+        // The importers' messages carry no final full stop.
+        problem = problem.TrimEnd('.');
         return false;
     }
 
@@ -177,7 +165,7 @@ internal static class ImportFields
             return true;
         }
 
-        problem = $"'{text}' is not a feature name: {FeatureName.Rule}";
+        problem = $"'{UsageValidation.Echo(text)}' is not a feature name: {FeatureName.Rule}";
         return false;
     }
 }

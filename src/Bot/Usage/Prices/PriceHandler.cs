@@ -46,7 +46,7 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
         var model = arguments[0].Trim();
         if (model.Length > UsageValidation.MaxTextLength || Keywords.ContainsKey(model))
         {
-            return WrongForm($"'{model}' is not a model name.");
+            return WrongForm($"'{UsageValidation.Echo(model)}' is not a model name.");
         }
 
         if (arguments.Count == 1)
@@ -71,7 +71,7 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
             }
             else if (key is null)
             {
-                return WrongForm($"I could not read '{word}': start with `input $<amount>`.");
+                return WrongForm($"I could not read '{UsageValidation.Echo(word)}': start with `input $<amount>`.");
             }
             else
             {
