@@ -26,6 +26,21 @@ public sealed class LocalChatTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("{\"text\": ")]
+    [InlineData("not json")]
+    [InlineData("[1, 2]")]
+    public async Task ApiChat_MalformedJson_Returns400ProblemNamingTheForm(string body)
+    {
+        using var app = new BotApplication();
+        var response = await app.CreateClient().PostAsync("/api/chat", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("The body must be JSON like {\"text\": \"roi help\"} (Content-Type: application/json).", problem.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task Page_IsServedAtRoot()
     {

@@ -61,11 +61,13 @@ public sealed class PriceOverrideTests
 
     [Theory]
     [InlineData("roi price gpt-4o-mini input $0.15", "Both an input and an output price are needed.")]
-    [InlineData("roi price gpt-4o-mini input -1 output $1", "The input price must be an amount from $0 to $10,000.00 per million tokens, like `input $0.15`; got '-1'.")]
-    [InlineData("roi price gpt-4o-mini input $1 output lots", "The output price must be an amount from $0 to $10,000.00 per million tokens, like `output $0.15`; got 'lots'.")]
+    [InlineData("roi price gpt-4o-mini input -1 output $1", "The input price must be an amount from $0 to $1,000.00 per million tokens, like `input $0.15`; got '-1'.")]
+    [InlineData("roi price gpt-4o-mini input $1 output lots", "The output price must be an amount from $0 to $1,000.00 per million tokens, like `output $0.15`; got 'lots'.")]
     [InlineData("roi price gpt-4o-mini input $1 output $2 from yesterday", "'yesterday' is not a date: use yyyy-mm-dd, for example from 2026-11-01.")]
     [InlineData("roi price gpt-4o-mini $1 $2", "I could not read '$1': start with `input $<amount>`.")]
     [InlineData("roi price", "Which model?")]
+    [InlineData("roi price gpt-4o-mini input $1001 output $1", "The input price must be an amount from $0 to $1,000.00 per million tokens, like `input $0.15`; got '$1001'.")]
+    [InlineData("roi price gpt-4o-mini input $0.0000000001 output $1", "The input price $0.0000000001 is finer than $0.000000001 per million tokens, the smallest step a price is kept in.")]
     public async Task Price_WrongForm_ExplainsAndChangesNothing(string text, string problem)
     {
         using var app = new BotApplication();

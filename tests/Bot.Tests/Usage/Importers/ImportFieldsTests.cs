@@ -30,9 +30,7 @@ public sealed class ImportFieldsTests
     [Theory]
     [InlineData("2026-11-03T14:05:00Z", "2026-11-03T14:05:00Z")]
     [InlineData("2026-11-03T15:05:00+01:00", "2026-11-03T14:05:00Z")]
-    [InlineData("2026-11-03 14:05:00", "2026-11-03T14:05:00Z")]
     [InlineData("2026-11-03T14:05:00.123Z", "2026-11-03T14:05:00.123Z")]
-    [InlineData("2026-11-03", "2026-11-03T00:00:00Z")]
     [InlineData("2024-02-29T23:59:59Z", "2024-02-29T23:59:59Z")]
     [InlineData("2026-11-03 14:05:00Z", "2026-11-03T14:05:00Z")]
     public void TryParseTimestamp_Iso8601_ReturnsUtc(string text, string expected)
@@ -49,9 +47,38 @@ public sealed class ImportFieldsTests
     [InlineData("2026-11-03T24:00:00Z")]
     [InlineData("2026-11-03T14:05:60Z")]
     [InlineData("2026-1a-03T14:05:00Z")]
+    [InlineData("2026-11-03")]
+    [InlineData("2026-11-03 14:05:00")]
     public void TryParseTimestamp_AmbiguousOrInvalid_IsRefused(string text)
     {
         Assert.False(ImportFields.TryParseTimestamp(text, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("2026-11-05", "'2026-11-05' is not an ISO 8601 time such as 2026-11-05T10:00:00Z")]
+    [InlineData("2026-11-05T00:00:00", "'2026-11-05T00:00:00' has no time zone: add Z (UTC) or an offset, such as 2026-11-05T10:00:00Z or 2026-11-05T11:00:00+01:00")]
+    [InlineData("05/11/2026 10:00 +00:00", "'05/11/2026 10:00 +00:00' is not an ISO 8601 time such as 2026-11-05T10:00:00Z")]
+    public void TryParseTimestamp_NotIsoWithZone_SaysWhatIsExpected(string text, string expected)
+    {
+        Assert.False(ImportFields.TryParseTimestamp(text, out _, out var problem));
+        Assert.Equal(expected, problem);
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999", "99999999999999999999 is too large (at most 10,000,000,000)")]
+    [InlineData("1e30", "1e30 is too large (at most 10,000,000,000)")]
+    public void TryParseCount_HugeNumber_SaysTooLarge(string text, string expected)
+    {
+        Assert.False(ImportFields.TryParseCount(text, out _, out var problem));
+        Assert.Equal(expected, problem);
+    }
+
+    [Fact]
+    public void TryParseFeature_HugeValue_EchoesOnlyTheFirst60Characters()
+    {
+        Assert.False(ImportFields.TryParseFeature(new string('x', 1_000) + "!", out _, out var problem));
+        Assert.StartsWith($"'{new string('x', 60)}…' is not a feature name", problem, StringComparison.Ordinal);
+        Assert.True(problem.Length < 200);
     }
 
     [Theory]
