@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bot.Cli;
+using Bot.Usage.Importers;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using static Bot.Tests.Usage.Importers.ImportTestFiles;
@@ -132,5 +133,64 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(2, exitCode);
         Assert.Contains("openai-usage-api", error, StringComparison.Ordinal);
+    }
+
+    private const string Header = "timestamp,feature,model,input_tokens,output_tokens";
+
+    [Fact]
+    public async Task Import_CsvLineLongerThanCap_RefusedNamingTheLineWithoutStackTrace()
+    {
+        var path = WriteFile("long.csv", $"{Header}\n2026-11-03T14:05:00Z,support-triage,gpt-4o-mini,1,1\n2026-11-03T14:05:00Z,{new string('x', 70_000)},gpt-4o-mini,1,1\n");
+
+        var (exitCode, _, error) = await ImportAsync(path);
+
+        Assert.Equal(ImportCommand.Refused, exitCode);
+        Assert.Equal($"Refused {path}: line 3 is longer than 65,536 characters; nothing stored.", error.Trim());
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM usage_records"));
+    }
+
+    [Fact]
+    public async Task Import_JsonlLineLongerThanCap_RefusedNamingTheLine()
+    {
+        var path = WriteFile("long.jsonl", "{\"timestamp\":\"2026-11-03T14:05:00Z\",\"feature\":\"" + new string('x', 70_000) + "\"}\n");
+
+        var (exitCode, _, error) = await ImportAsync(path, "--format", "jsonl");
+
+        Assert.Equal(ImportCommand.Refused, exitCode);
+        Assert.Equal($"Refused {path}: line 1 is longer than 65,536 characters; nothing stored.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Import_DevZeroAsCsv_RefusedAfterOneLineInsteadOfFillingMemory()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // no /dev/zero
+        }
+
+        var (exitCode, _, error) = await ImportAsync("/dev/zero", "--format", "csv");
+
+        Assert.Equal(ImportCommand.Refused, exitCode);
+        Assert.Equal("Refused /dev/zero: line 1 is longer than 65,536 characters; nothing stored.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Import_PricedCostAboveRecordLimit_ListsLineAndFieldAndStoresNothing()
+    {
+        var path = WriteFile("huge.csv", $"{Header}\n2026-11-03T14:05:00Z,support-triage,acme-llm,1,1\n2026-11-03T14:05:00Z,support-triage,acme-llm,1000000000000,1000000000000\n");
+
+        var (exitCode, _, error) = await ImportAsync(path, "--Prices:Overrides:acme-llm:InputPerMillion=1000", "--Prices:Overrides:acme-llm:OutputPerMillion=1000");
+
+        Assert.Equal(ImportCommand.Refused, exitCode);
+        Assert.Contains("line 3, input_tokens: 1000000000000 is too large (at most 10,000,000,000).", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM usage_records"));
+
+        var priced = WriteFile("priced.csv", $"{Header}\n2026-11-03T14:05:00Z,support-triage,acme-llm,10000000,1\n");
+        (exitCode, _, error) = await ImportAsync(priced, "--Prices:Overrides:acme-llm:InputPerMillion=1000", "--Prices:Overrides:acme-llm:OutputPerMillion=1000");
+
+        Assert.Equal(ImportCommand.Refused, exitCode);
+        Assert.Contains("line 2, cost_usd: the tokens at acme-llm's price ($1000.00 in / $1000.00 out per 1M) cost $10,000.00", error, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM usage_records"));
     }
 }
