@@ -189,7 +189,9 @@ internal sealed class UsageIngest : IAsyncDisposable
             (costNanos, costSource) = (null, CostSources.Unpriced);
         }
 
-        var key = DedupeKey(record, recordSource.Trim(), feature, model, occurredAt, givenNanos);
+        // The key keeps the model as given, so a record stored before model names were lower-cased is still
+        // recognised when it is sent again.
+        var key = DedupeKey(record, recordSource.Trim(), feature, record.Model.Trim(), occurredAt, givenNanos);
         return new Pending(key, record, recordSource.Trim(), occurredAt, feature, model, costNanos, costSource);
     }
 

@@ -154,6 +154,9 @@ public sealed class UsageLimitsTests
 
         Assert.Equal(["gpt-4o"], Rows<string>(app, "SELECT DISTINCT model FROM usage_records"));
         Assert.Equal([("gpt-4o", 2L)], Rows<(string, long)>(app, "SELECT model, records FROM usage_daily"));
+
+        var again = await IngestAsync(app, "tests", Record(model: "GPT-4o", output: 10), Record(model: " gpt-4o", output: 20));
+        Assert.Equal((0L, 2L), (again.Stored, again.Duplicates));
     }
 
     private static string Item(
