@@ -90,22 +90,22 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.BotToken))
         {
-            failures.Add("Slack:BotToken is required when Slack is enabled (set the environment variable Slack__BotToken).");
+            failures.Add("Slack is enabled but has no bot token: set the environment variable Slack__BotToken to the app's xoxb- Bot User OAuth Token.");
         }
 
         if (options.SocketMode && string.IsNullOrWhiteSpace(options.AppToken))
         {
-            failures.Add("Slack:AppToken is required for Socket Mode (set Slack__AppToken to an xapp- token with connections:write).");
+            failures.Add("Slack Socket Mode is on but has no app-level token: set the environment variable Slack__AppToken to an xapp- token with the connections:write scope.");
         }
 
         if (!options.SocketMode && string.IsNullOrWhiteSpace(options.SigningSecret))
         {
-            failures.Add("Slack:SigningSecret is required to verify Slack's HTTP requests (set Slack__SigningSecret).");
+            failures.Add("Slack is enabled but has no signing secret, so Slack's requests cannot be verified: set the environment variable Slack__SigningSecret to the Signing Secret from the app's Basic Information page (or use Socket Mode: Slack__SocketMode=true with Slack__AppToken).");
         }
 
         if (options.AllowedTeams().Count == 0)
         {
-            failures.Add("Slack:AllowedTeamIds must name at least one workspace id (T..., e.g. Slack__AllowedTeamIds__0=T0123); requests from other workspaces are refused.");
+            failures.Add("Slack is enabled but no workspace is allowed: set Slack__AllowedTeamIds__0 to your workspace id (T0123...); requests from other workspaces are refused.");
         }
 
         if (!options.ApiBaseUrl.IsAbsoluteUri || !options.ApiBaseUrl.AbsoluteUri.EndsWith('/'))
