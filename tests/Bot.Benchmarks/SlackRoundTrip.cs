@@ -42,6 +42,7 @@ internal static class SlackRoundTrip
             $"--Slack:SigningSecret={Secret}",
             $"--Slack:AllowedTeamIds:0={Team}",
             $"--Slack:ApiBaseUrl={slackUrl}/api/",
+            $"--Slack:ResponseUrlHosts:0={new Uri(slackUrl).Host}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await bot.StartAsync();

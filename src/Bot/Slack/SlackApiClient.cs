@@ -46,6 +46,12 @@ internal sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> opt
     /// <summary>A delayed slash-command answer. The response_url is the credential, so it carries no token.</summary>
     public async Task RespondAsync(Uri responseUrl, SlackMessage message, bool visibleToChannel, CancellationToken cancellationToken)
     {
+        if (!options.Value.IsAllowedResponseUrl(responseUrl))
+        {
+            // SlackInbound routes such commands to the channel; this is the last line should another caller forget.
+            throw new SlackApiException("response_url", $"refused to post to {responseUrl.Scheme}://{responseUrl.IdnHost}, which is not an allowed Slack host");
+        }
+
         var body = Json(message.ToJsonBytes(writer =>
         {
             writer.WriteString("response_type", visibleToChannel ? "in_channel" : "ephemeral");

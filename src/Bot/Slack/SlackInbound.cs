@@ -61,7 +61,18 @@ internal sealed class SlackInbound(SlackWorkQueue queue, SlackDeliveryLedger led
         }
 
         var context = new CommandContext(new ChatAddress(Platform, command.ChannelId), command.UserId, command.UserName ?? command.UserId);
-        var work = new SlackWork(context, SlackText.Unescape(command.Text), new SlackReplyTarget(command.ChannelId, null, responseUrl));
+        var target = new SlackReplyTarget(command.ChannelId, null, responseUrl);
+        if (!options.Value.IsAllowedResponseUrl(responseUrl))
+        {
+            // Never posted to (it could be a metadata or internal address); the answer goes to the channel instead.
+            // Only scheme and host are logged: a real response_url is a credential.
+            logger.LogWarning(
+                "A Slack slash command in {Channel} named a response_url at {Scheme}://{Host}, which is not an allowed Slack host (Slack:ResponseUrlHosts); answering in the channel instead",
+                command.ChannelId, responseUrl.Scheme, responseUrl.IdnHost);
+            target = new SlackReplyTarget(command.ChannelId, null, null, context.UserName);
+        }
+
+        var work = new SlackWork(context, SlackText.Unescape(command.Text), target);
         return await queue.TryEnqueueAsync(work, cancellationToken) ? SlackInboundOutcome.Queued : SlackInboundOutcome.Busy;
     }
 

@@ -29,6 +29,15 @@ internal sealed class SlackOptions
 
     public Uri ApiBaseUrl { get; set; } = new("https://slack.com/api/");
 
+    /// <summary>Where Slack's response_url points; an empty list means this one.</summary>
+    public const string SlackResponseUrlHost = "hooks.slack.com";
+
+    /// <summary>
+    /// Hosts a slash command's response_url may point at (https only). The bot posts to that URL, so anything else,
+    /// such as a cloud metadata address in a forged or replayed command, is never contacted.
+    /// </summary>
+    public List<string> ResponseUrlHosts { get; set; } = [];
+
     /// <summary>
     /// How long a claimed event stays with the instance answering it. Retries inside the lease are skipped (the answer
     /// is on its way); a retry after it, when no answer was posted (the instance stopped), is answered. Two minutes
@@ -41,6 +50,28 @@ internal sealed class SlackOptions
     public static readonly TimeSpan MinDeliveryLease = TimeSpan.FromSeconds(10);
 
     public static readonly TimeSpan MaxDeliveryLease = TimeSpan.FromMinutes(30);
+
+    public IReadOnlySet<string> AllowedResponseUrlHosts()
+    {
+        var hosts = ResponseUrlHosts.Select(host => host.Trim()).Where(host => host.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return hosts.Count > 0 ? hosts : new HashSet<string>(StringComparer.OrdinalIgnoreCase) { SlackResponseUrlHost };
+    }
+
+    /// <summary>
+    /// True for `https://` on the default port at an allowed host, with no user info. A loopback host (a local fake
+    /// Slack for benchmarks) is allowed over http and on any port, but only when it is listed explicitly.
+    /// </summary>
+    public bool IsAllowedResponseUrl(Uri url)
+    {
+        if (!url.IsAbsoluteUri || !string.IsNullOrEmpty(url.UserInfo) || !AllowedResponseUrlHosts().Contains(url.IdnHost))
+        {
+            return false;
+        }
+
+        return url.IsLoopback
+            ? url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps
+            : url.Scheme == Uri.UriSchemeHttps && url.IsDefaultPort;
+    }
 
     public IReadOnlySet<string> AllowedTeams() =>
         AllowedTeamIds.Select(id => id.Trim()).Where(id => id.Length > 0).ToHashSet(StringComparer.Ordinal);
@@ -59,27 +90,32 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.BotToken))
         {
-            failures.Add("Slack:BotToken is required when Slack is enabled (set the environment variable Slack__BotToken).");
+            failures.Add("Slack is enabled but has no bot token: set the environment variable Slack__BotToken to the app's xoxb- Bot User OAuth Token.");
         }
 
         if (options.SocketMode && string.IsNullOrWhiteSpace(options.AppToken))
         {
-            failures.Add("Slack:AppToken is required for Socket Mode (set Slack__AppToken to an xapp- token with connections:write).");
+            failures.Add("Slack Socket Mode is on but has no app-level token: set the environment variable Slack__AppToken to an xapp- token with the connections:write scope.");
         }
 
         if (!options.SocketMode && string.IsNullOrWhiteSpace(options.SigningSecret))
         {
-            failures.Add("Slack:SigningSecret is required to verify Slack's HTTP requests (set Slack__SigningSecret).");
+            failures.Add("Slack is enabled but has no signing secret, so Slack's requests cannot be verified: set the environment variable Slack__SigningSecret to the Signing Secret from the app's Basic Information page (or use Socket Mode: Slack__SocketMode=true with Slack__AppToken).");
         }
 
         if (options.AllowedTeams().Count == 0)
         {
-            failures.Add("Slack:AllowedTeamIds must name at least one workspace id (T..., e.g. Slack__AllowedTeamIds__0=T0123); requests from other workspaces are refused.");
+            failures.Add("Slack is enabled but no workspace is allowed: set Slack__AllowedTeamIds__0 to your workspace id (T0123...); requests from other workspaces are refused.");
         }
 
         if (!options.ApiBaseUrl.IsAbsoluteUri || !options.ApiBaseUrl.AbsoluteUri.EndsWith('/'))
         {
             failures.Add("Slack:ApiBaseUrl must be an absolute URL ending in '/', for example https://slack.com/api/.");
+        }
+
+        foreach (var host in options.ResponseUrlHosts.Where(host => Uri.CheckHostName(host.Trim()) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6)))
+        {
+            failures.Add($"Slack:ResponseUrlHosts holds \"{host}\", which is not a host name: list bare host names such as {SlackOptions.SlackResponseUrlHost} (no https://, no path).");
         }
 
         if (options.DeliveryLease < SlackOptions.MinDeliveryLease || options.DeliveryLease > SlackOptions.MaxDeliveryLease)

@@ -91,6 +91,12 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
     private async Task<bool> AnswerAsync(SlackWork work, StrongBox<bool> anyPosted, CancellationToken cancellationToken)
     {
         var reply = await dispatcher.HandleAsync(work.Context, work.Text, cancellationToken);
+        if (work.Target.SlashCommandBy is { } askedBy)
+        {
+            var note = $"Answer to {SlackInbound.SlashCommands.First()} from {askedBy}, posted in the channel because the command's reply address was not Slack's.";
+            reply = reply with { Footnote = reply.Footnote is { } footnote ? footnote + " " + note : note };
+        }
+
         var messages = SlackRenderer.Render(reply);
         if (work.Claim is { } claim && !await ledger.TryRenewAsync(claim, cancellationToken))
         {

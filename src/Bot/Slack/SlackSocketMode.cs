@@ -15,6 +15,15 @@ internal sealed class SlackSocketMode(IServiceProvider services, SlackInbound in
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>The same bound as an HTTP request body: Slack's envelopes are a few KB, so a bigger frame is not read into memory.</summary>
+    internal const int MaxFrameBytes = 1 << 20;
+
+    /// <summary>
+    /// What <see cref="ReceiveTextAsync"/> returns for a frame over <see cref="MaxFrameBytes"/>, read to its end and
+    /// dropped: its own instance, so an empty frame (string.Empty) is never mistaken for it.
+    /// </summary>
+    private static readonly string OversizedFrame = new(['\0']);
+
     private enum ConnectionEnd
     {
         Refresh,
@@ -66,6 +75,13 @@ internal sealed class SlackSocketMode(IServiceProvider services, SlackInbound in
             {
                 logger.LogInformation("Slack closed the Socket Mode connection");
                 return ConnectionEnd.Dropped;
+            }
+
+            if (ReferenceEquals(frame, OversizedFrame))
+            {
+                // Not acknowledged: nothing in it was read, and Slack gives up on an envelope after its retries.
+                logger.LogWarning("Ignored a Socket Mode frame over {Max} bytes", MaxFrameBytes);
+                continue;
             }
 
             JsonElement envelope;
@@ -124,11 +140,15 @@ internal sealed class SlackSocketMode(IServiceProvider services, SlackInbound in
         };
     }
 
-    /// <summary>One whole text message, or null when the server closed the connection.</summary>
+    /// <summary>
+    /// One whole text message; <see cref="OversizedFrame"/> when it is over <see cref="MaxFrameBytes"/> (the rest is
+    /// read and discarded, so the connection stays usable); null when the server closed the connection.
+    /// </summary>
     private static async Task<string?> ReceiveTextAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         var buffer = new byte[8 * 1024];
         using var message = new MemoryStream();
+        var oversized = false;
         while (true)
         {
             var result = await socket.ReceiveAsync(buffer, cancellationToken);
@@ -137,10 +157,15 @@ internal sealed class SlackSocketMode(IServiceProvider services, SlackInbound in
                 return null;
             }
 
-            message.Write(buffer, 0, result.Count);
+            oversized |= message.Length + result.Count > MaxFrameBytes;
+            if (!oversized)
+            {
+                message.Write(buffer, 0, result.Count);
+            }
+
             if (result.EndOfMessage)
             {
-                return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                return oversized ? OversizedFrame : Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
             }
         }
     }

@@ -3,8 +3,12 @@ using Bot.Chat;
 
 namespace Bot.Slack;
 
-/// <summary>Where an answer goes: a slash command's response_url, or a channel (and thread) via chat.postMessage.</summary>
-internal sealed record SlackReplyTarget(string Channel, string? ThreadTs, Uri? ResponseUrl);
+/// <summary>
+/// Where an answer goes: a slash command's response_url, or a channel (and thread) via chat.postMessage.
+/// <paramref name="SlashCommandBy"/> names who ran a slash command that is answered in the channel instead (its
+/// response_url was not Slack's), so the channel can tell what the post answers.
+/// </summary>
+internal sealed record SlackReplyTarget(string Channel, string? ThreadTs, Uri? ResponseUrl, string? SlashCommandBy = null);
 
 /// <summary>
 /// One acknowledged request whose answer is still to be computed and posted. Events carry their delivery claim

@@ -61,6 +61,10 @@ internal sealed class BotFrameworkSigningKeysRetriever : IConfigurationRetriever
     }
 }
 
+/// <summary>No signing keys are known: the first fetch failed and its retry is not due yet.</summary>
+internal sealed class SigningKeysUnavailableException()
+    : InvalidOperationException("The Bot Framework signing keys could not be fetched; retrying shortly.");
+
 /// <summary>
 /// Keeps the Bot Framework signing keys: fetched on first use, again after 24 hours, and at once when a token names
 /// a key id not in the set (keys "may be added at any time"), at most every 5 minutes so that forged key ids
@@ -99,7 +103,7 @@ internal sealed class BotFrameworkKeyCache(
         {
             if (!NeedsFetch(keyId))
             {
-                return current ?? throw new InvalidOperationException("The Bot Framework signing keys could not be fetched; retrying shortly.");
+                return current ?? throw new SigningKeysUnavailableException();
             }
 
             attemptedAt = time.GetUtcNow();
@@ -109,10 +113,20 @@ internal sealed class BotFrameworkKeyCache(
                 (current, fetchedAt) = (fresh, time.GetUtcNow());
                 return fresh;
             }
-            catch (Exception exception) when (current is not null && exception is not OperationCanceledException)
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(exception, "Refreshing the Bot Framework signing keys failed; keeping the keys fetched at {FetchedAt}", fetchedAt);
-                return current;
+                // One line per failed fetch (fetches are rate-limited), without a stack trace: the cause is the network
+                // or Microsoft's side, and every request in the retry window would otherwise repeat it.
+                if (current is not null)
+                {
+                    logger.LogWarning("Refreshing the Bot Framework signing keys failed ({Reason}); keeping the keys fetched at {FetchedAt}", Reason(exception), fetchedAt);
+                    return current;
+                }
+
+                logger.LogWarning(
+                    "Fetching the Bot Framework signing keys from {Url} failed ({Reason}); Teams requests are answered 503 until a retry succeeds (next attempt after {RetryAfter})",
+                    metadataUrl, Reason(exception), FirstFetchRetryAfter);
+                throw new SigningKeysUnavailableException();
             }
         }
         finally
@@ -122,6 +136,9 @@ internal sealed class BotFrameworkKeyCache(
     }
 
     public void Dispose() => gate.Dispose();
+
+    private static string Reason(Exception exception) =>
+        exception.InnerException is { } inner ? $"{exception.GetType().Name}: {exception.Message} ({inner.GetType().Name}: {inner.Message})" : $"{exception.GetType().Name}: {exception.Message}";
 
     private bool NeedsFetch(string? keyId)
     {

@@ -35,7 +35,9 @@ internal static class TeamsChat
             return;
         }
 
-        builder.Services.AddHttpClient(OpenIdHttpClientName);
+        // A failed fetch is logged by BotFrameworkKeyCache as one line; the default handler logging would add two
+        // stack traces per attempt.
+        builder.Services.AddHttpClient(OpenIdHttpClientName).RemoveAllLoggers();
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<TeamsOptions>>().Value;
@@ -160,6 +162,12 @@ internal static class TeamsChat
             if (auth == TeamsAuthResult.KeysUnavailable)
             {
                 return Results.Problem(statusCode: 503, title: "Cannot verify requests right now");
+            }
+
+            if (auth == TeamsAuthResult.MissingToken)
+            {
+                // Another scheme (Basic, a bare token): say what to send rather than only that it is missing.
+                return Results.Problem(statusCode: 401, title: "Unauthorized", detail: "Send the Bot Framework token as Authorization: Bearer <token>.");
             }
 
             if (auth != TeamsAuthResult.Valid)

@@ -97,29 +97,29 @@ internal sealed class TeamsOptionsValidator(IHostEnvironment environment) : IVal
         var failures = new List<string>();
         if (options.DevelopmentMode && environment.IsProduction())
         {
-            failures.Add("Teams:DevelopmentMode accepts unauthenticated requests and is refused when the environment is Production.");
+            failures.Add("Teams development mode accepts unauthenticated requests, so it is refused when the environment is Production: set Teams__DevelopmentMode=false, or run local tools such as the Agents Playground with ASPNETCORE_ENVIRONMENT=Development.");
         }
 
         if (!options.DevelopmentMode)
         {
             if (string.IsNullOrWhiteSpace(options.AppId))
             {
-                failures.Add("Teams:Enabled is true but Teams:AppId (the bot's Microsoft App ID) is not set.");
+                failures.Add("Teams is enabled but has no app id: set Teams__AppId to the bot's Microsoft App ID.");
             }
 
             if (string.IsNullOrWhiteSpace(options.AppPassword))
             {
-                failures.Add("Teams:Enabled is true but the app password is not set: set the environment variable Teams__AppPassword.");
+                failures.Add("Teams is enabled but has no app password: set the environment variable Teams__AppPassword to the app registration's client secret.");
             }
 
             if (!options.MultiTenant && string.IsNullOrWhiteSpace(options.TenantId))
             {
-                failures.Add("Teams:TenantId is required for a single-tenant app (or set Teams:MultiTenant to true).");
+                failures.Add("Teams:TenantId is required for a single-tenant app: set Teams__TenantId to the app registration's tenant id (or Teams__MultiTenant=true for a multi-tenant bot).");
             }
 
             if (string.IsNullOrWhiteSpace(options.TenantId) && options.AllowedTenantIds.Count == 0)
             {
-                failures.Add("No tenant is allowed: set Teams:TenantId or Teams:AllowedTenantIds (\"*\" alone allows every tenant).");
+                failures.Add("Teams is enabled but no tenant is allowed: set Teams__TenantId, or list tenants as Teams__AllowedTenantIds__0 (\"*\" alone allows every tenant).");
             }
         }
 

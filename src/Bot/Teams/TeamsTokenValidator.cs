@@ -48,15 +48,23 @@ internal sealed class TeamsTokenValidator(
             return TeamsAuthResult.NotTeams;
         }
 
+        // Checked before anything is fetched: a caller without a plausible Bot Framework token must not make the bot
+        // reach out to Microsoft or write more than one line to the log.
+        var kid = WellFormedKeyId(token);
+        if (kid is null)
+        {
+            logger.LogWarning("Teams request refused: the bearer token is not an RS256 JWT naming a signing key");
+            return TeamsAuthResult.InvalidToken;
+        }
+
         BotFrameworkSigningKeys keys;
-        var kid = KeyId(token);
         try
         {
             keys = await signingKeys.GetAsync(kid, cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (SigningKeysUnavailableException)
         {
-            logger.LogError(exception, "Teams request refused: the Bot Framework signing keys could not be read");
+            // The key cache has logged the failed fetch once; every request until the retry would only repeat it.
             return TeamsAuthResult.KeysUnavailable;
         }
 
@@ -133,13 +141,25 @@ internal sealed class TeamsTokenValidator(
             : null;
     }
 
-    private string? KeyId(string token)
+    /// <summary>
+    /// The header's `kid` when the token is a signed JWS whose header says RS256 and names a key; null otherwise.
+    /// Only the header and shape are read here; the signature and claims are verified after the keys are known.
+    /// </summary>
+    private string? WellFormedKeyId(string token)
     {
+        if (!handler.CanReadToken(token))
+        {
+            return null;
+        }
+
         try
         {
-            return handler.ReadJsonWebToken(token).Kid;
+            var jwt = handler.ReadJsonWebToken(token);
+            return !jwt.IsEncrypted && jwt.Alg == SecurityAlgorithms.RsaSha256 && !string.IsNullOrWhiteSpace(jwt.Kid) && !string.IsNullOrEmpty(jwt.EncodedSignature)
+                ? jwt.Kid
+                : null;
         }
-        catch (Exception exception) when (exception is ArgumentException or SecurityTokenException)
+        catch (Exception exception) when (exception is ArgumentException or SecurityTokenException or FormatException or System.Text.Json.JsonException)
         {
             return null;
         }

@@ -37,6 +37,25 @@ public sealed class SlackSocketModeTests
     }
 
     [Fact]
+    public async Task FrameOverOneMegabyte_DroppedUnacknowledged_ConnectionKeepsWorking()
+    {
+        await using var server = await FakeSocketServer.StartAsync(oversizedFirst: true);
+        var slack = new FakeSlack { SocketUrl = server.Url };
+        using var app = new SlackTestApp(
+            new Dictionary<string, string?> { ["Slack:SocketMode"] = "true", ["Slack:AppToken"] = "xapp-test", ["Slack:SigningSecret"] = string.Empty },
+            slack);
+
+        await server.SecondConnection.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await slack.WaitForCallsAsync(4);
+
+        // The oversized envelope was neither acknowledged nor answered; the ones after it on the same connection were.
+        Assert.Equal(["env-event", "env-command", "env-stranger"], server.Acks);
+        Assert.Single(slack.Calls, c => c.ApiMethod == "chat.postMessage");
+        var warning = Assert.Single(app.Logs.Lines, line => line.Contains("Socket Mode frame over", StringComparison.Ordinal));
+        Assert.StartsWith("Warning", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Backoff_DoublesUpTo30Seconds()
     {
         Assert.Equal([1, 2, 4, 8, 16, 30, 30], new[] { 1, 2, 3, 4, 5, 6, 20 }.Select(n => SlackSocketMode.Backoff(n).TotalSeconds));
@@ -47,7 +66,9 @@ public sealed class SlackSocketModeTests
         private readonly WebApplication web;
         private int connections;
 
-        private FakeSocketServer(WebApplication web) => this.web = web;
+        private readonly bool oversizedFirst;
+
+        private FakeSocketServer(WebApplication web, bool oversizedFirst) => (this.web, this.oversizedFirst) = (web, oversizedFirst);
 
         public ConcurrentQueue<string> AckQueue { get; } = new();
 
@@ -57,12 +78,12 @@ public sealed class SlackSocketModeTests
 
         public string Url => web.Urls.Single().Replace("http://", "ws://", StringComparison.Ordinal) + "/link";
 
-        public static async Task<FakeSocketServer> StartAsync()
+        public static async Task<FakeSocketServer> StartAsync(bool oversizedFirst = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             var web = builder.Build();
-            var server = new FakeSocketServer(web);
+            var server = new FakeSocketServer(web, oversizedFirst);
             web.UseWebSockets();
             web.Map("/link", server.ServeAsync);
             await web.StartAsync();
@@ -79,6 +100,13 @@ public sealed class SlackSocketModeTests
                 SecondConnection.TrySetResult();
                 await ReceiveAsync(socket); // stays open until the bot stops
                 return;
+            }
+
+            if (oversizedFirst)
+            {
+                // A well-formed envelope, just too big: a mention whose text alone is 2 MB.
+                var huge = SlackTestApp.EventEnvelope(SlackTestApp.Mention(new string('x', 2 << 20), ts: "5.0"), "Ev0HUGE");
+                await SendAsync(socket, $$"""{"envelope_id":"env-huge","type":"events_api","accepts_response_payload":false,"payload":{{huge}}}""");
             }
 
             await SendAsync(socket, $$"""{"envelope_id":"env-event","type":"events_api","accepts_response_payload":false,"retry_attempt":0,"retry_reason":"","payload":{{SlackTestApp.EventEnvelope(SlackTestApp.Mention("help", ts: "5.1"), "Ev0SOCKET")}}}""");

@@ -27,7 +27,7 @@ public sealed class SlackStartupTests
             "--Slack:BotToken=xoxb-1",
             "--Slack:AllowedTeamIds:0=T1"));
 
-        Assert.Contains("Slack:SigningSecret is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Slack is enabled but has no signing secret, so Slack's requests cannot be verified: set the environment variable Slack__SigningSecret", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class SlackStartupTests
             "--Slack:BotToken=xoxb-1",
             "--Slack:AllowedTeamIds:0=T1"));
 
-        Assert.Contains("Slack:AppToken is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("set the environment variable Slack__AppToken to an xapp- token", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SigningSecret", error.Message, StringComparison.Ordinal);
     }
 
@@ -51,7 +51,7 @@ public sealed class SlackStartupTests
             "--Slack:BotToken=xoxb-1",
             "--Slack:SigningSecret=s"));
 
-        Assert.Contains("Slack:AllowedTeamIds", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Slack is enabled but no workspace is allowed: set Slack__AllowedTeamIds__0", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -67,5 +67,18 @@ public sealed class SlackStartupTests
             $"--Slack:DeliveryLease={lease}"));
 
         Assert.Contains("Slack:DeliveryLease must be between 00:00:10 and 00:30:00", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResponseUrlHostGivenAsUrl_RefusesToStart()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RealHost.StartAndStopAsync(
+            "--Slack:Enabled=true",
+            "--Slack:BotToken=xoxb-1",
+            "--Slack:SigningSecret=s",
+            "--Slack:AllowedTeamIds:0=T1",
+            "--Slack:ResponseUrlHosts:0=https://hooks.slack.com/commands"));
+
+        Assert.Contains("Slack:ResponseUrlHosts holds \"https://hooks.slack.com/commands\", which is not a host name", error.Message, StringComparison.Ordinal);
     }
 }

@@ -60,7 +60,7 @@ internal sealed class SlackTestApp : IDisposable
     public T Service<T>()
         where T : notnull => Factory.Services.GetRequiredService<T>();
 
-    public Task<HttpResponseMessage> PostSlashCommandAsync(string text, string team = AllowedTeam, string command = "/roi") =>
+    public Task<HttpResponseMessage> PostSlashCommandAsync(string text, string team = AllowedTeam, string command = "/roi", string responseUrl = ResponseUrl) =>
         PostAsync(Form(new Dictionary<string, string>
         {
             ["token"] = "ignored",
@@ -72,7 +72,7 @@ internal sealed class SlackTestApp : IDisposable
             ["user_name"] = "ada",
             ["command"] = command,
             ["text"] = text,
-            ["response_url"] = ResponseUrl,
+            ["response_url"] = responseUrl,
             ["trigger_id"] = "1.2.3",
         }), "application/x-www-form-urlencoded");
 

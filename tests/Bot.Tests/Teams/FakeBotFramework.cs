@@ -60,6 +60,11 @@ internal sealed class FakeBotFramework : HttpMessageHandler
     /// <summary>A key Microsoft starts signing with after the bot first read the JWKS.</summary>
     public RsaSecurityKey? RotatedKey { get; private set; }
 
+    /// <summary>Plays a machine without network: the OpenID metadata fetch fails like an unreachable host.</summary>
+    public bool MetadataUnreachable { get; set; }
+
+    public int MetadataFetches => requests.Count(r => r.Uri.AbsoluteUri == MetadataUrl);
+
     public RsaSecurityKey RotateKey() => RotatedKey = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "rotated-key" };
 
     public string Jwks()
@@ -113,6 +118,11 @@ internal sealed class FakeBotFramework : HttpMessageHandler
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         var uri = request.RequestUri!;
         requests.Enqueue(new RecordedRequest(request.Method, uri, request.Headers.Authorization?.ToString(), body, declaredLength));
+
+        if (uri.AbsoluteUri == MetadataUrl && MetadataUnreachable)
+        {
+            throw new HttpRequestException("Name or service not known (login.botframework.test:443)");
+        }
 
         if (uri.AbsoluteUri == MetadataUrl)
         {

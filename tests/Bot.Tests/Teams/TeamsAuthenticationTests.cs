@@ -96,6 +96,7 @@ public sealed class TeamsAuthenticationTests(TeamsHostFixture fixture) : IClassF
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Fake.CreateToken());
         var response = await Host.Factory.CreateClient().SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Send the Bot Framework token as Authorization: Bearer <token>.", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

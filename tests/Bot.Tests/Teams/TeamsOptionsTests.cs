@@ -32,15 +32,15 @@ public sealed class TeamsOptionsTests : IDisposable
     public void Enabled_WithoutAppIdOrPassword_RefusesToStart()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Build("--Teams:Enabled=true", "--Teams:TenantId=" + FakeBotFramework.TenantId));
-        Assert.Contains("Teams:AppId", error.Message);
-        Assert.Contains("Teams__AppPassword", error.Message);
+        Assert.Contains("Teams is enabled but has no app id: set Teams__AppId to the bot's Microsoft App ID.", error.Message);
+        Assert.Contains("Teams is enabled but has no app password: set the environment variable Teams__AppPassword", error.Message);
     }
 
     [Fact]
     public void SingleTenant_WithoutTenantId_RefusesToStart()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Build("--Teams:Enabled=true", "--Teams:AppId=" + FakeBotFramework.AppId, "--Teams:AppPassword=secret"));
-        Assert.Contains("Teams:TenantId is required", error.Message);
+        Assert.Contains("Teams:TenantId is required for a single-tenant app: set Teams__TenantId", error.Message);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class TeamsOptionsTests : IDisposable
     public void DevelopmentMode_InProduction_RefusesToStart()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Build("--environment=Production", "--Teams:Enabled=true", "--Teams:DevelopmentMode=true"));
-        Assert.Contains("refused when the environment is Production", error.Message);
+        Assert.Contains("refused when the environment is Production: set Teams__DevelopmentMode=false, or run local tools such as the Agents Playground with ASPNETCORE_ENVIRONMENT=Development.", error.Message);
     }
 
     [Fact]
