@@ -43,6 +43,18 @@ public sealed class PriceOverrideTests
     }
 
     [Fact]
+    public async Task Price_WithoutCached_WarnsWhenCatalogHadACachedPrice()
+    {
+        using var app = new BotApplication();
+
+        var withoutCached = await Ask(app, "roi price gpt-4o-mini input $0.15 output $0.60");
+        var withCached = await Ask(app, "roi price gpt-4o input $2.50 output $10 cached $1.25");
+
+        Assert.Contains("No cached price given, so cached input tokens are charged at the input price ($0.15 per million). The catalog's cached price is $0.075: add `cached $0.075` to keep it.", withoutCached.Body);
+        Assert.DoesNotContain(withCached.Body, line => line.StartsWith("No cached price", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Price_Show_SaysSourceOfPriceInEffect()
     {
         using var app = new BotApplication();

@@ -145,6 +145,12 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
         body.Add(result.Records == 0
             ? "No stored records needed re-pricing (records with a provider-given cost keep it)."
             : $"Re-priced {Money.FormatCount(result.Records)} stored records ({Money.FormatCount(result.NowPriced)} were unpriced); their cost changed by {Signed(result.CostChange)}. Records with a provider-given cost keep it.");
+        // Without a cached price, cached tokens cost the input price: say so when the catalog knew better.
+        if (cached is null && prices.Catalog.Find(model, now)?.Prices.CachedInputPerMillion is { } catalogCached && catalogCached != input.Value)
+        {
+            body.Add($"No cached price given, so cached input tokens are charged at the input price ({Money.Format(input.Value)} per million). The catalog's cached price is {Money.Format(catalogCached)}: add `cached ${catalogCached.ToString(CultureInfo.InvariantCulture)}` to keep it.");
+        }
+
         return new Reply($"Price set for {model}") { Body = body };
     }
 
