@@ -6,10 +6,10 @@ namespace Bot.Tests.Roi;
 
 public sealed class RoiReaderPlanTests
 {
-    // The rollups' primary keys start with feature; without a day index a period's read scans every day ever stored.
+    // The rollups' primary keys start with feature; without a day-first index a period's read scans every day ever stored.
     [Theory]
-    [InlineData(RoiReader.UsageSql, "ix_usage_daily_day")]
-    [InlineData(RoiReader.TasksSql, "ix_tasks_daily_day")]
+    [InlineData(RoiReader.UsageSql, "ix_usage_daily_period")]
+    [InlineData(RoiReader.TasksSql, "ix_tasks_daily_period")]
     public async Task PeriodRead_QueryPlan_SearchesTheDayIndex(string sql, string index)
     {
         using var app = new BotApplication();
