@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["usage-store"] = UsageBenchmarks.StoreAsync,
     ["usage-api"] = UsageBenchmarks.ApiAsync,
     ["roi"] = Bot.Benchmarks.RoiQueryBenchmark.RunAsync,
+    ["import"] = Bot.Benchmarks.ImportBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

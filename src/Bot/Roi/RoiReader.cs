@@ -24,7 +24,7 @@ internal sealed record ModelUsage(
 /// </summary>
 internal sealed class RoiReader(Database database, BaselineStore baselines)
 {
-    private const string UsageSql = """
+    internal const string UsageSql = """
         SELECT feature AS Feature, model AS Model, SUM(records) AS Records, SUM(input_tokens) AS InputTokens,
                SUM(cached_input_tokens) AS CachedInputTokens, SUM(cache_write_tokens) AS CacheWriteTokens,
                SUM(output_tokens) AS OutputTokens, SUM(cost_nanos) AS CostNanos, SUM(unpriced_records) AS UnpricedRecords
@@ -33,7 +33,7 @@ internal sealed class RoiReader(Database database, BaselineStore baselines)
         GROUP BY feature, model
         """;
 
-    private const string TasksSql = """
+    internal const string TasksSql = """
         SELECT feature AS Feature, SUM(succeeded) AS Succeeded, SUM(failed) AS Failed
         FROM tasks_daily
         WHERE day >= @FromDay AND day < @ToDay

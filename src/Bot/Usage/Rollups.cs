@@ -79,15 +79,22 @@ internal sealed class RollupWriter : IDisposable
         FROM usage_daily WHERE feature = @feature AND day = @day AND model = @model
         """;
 
-    private readonly SqliteCommand usage;
+    // Raw statements: an import of a million records spread over many days makes hundreds of thousands of these
+    // upserts, and a SqliteCommand costs several microseconds each in binding by name.
+    private readonly RawStatement usage;
+    private readonly RawStatement tasks;
     private readonly SqliteCommand sums;
-    private readonly SqliteCommand tasks;
 
     public RollupWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
-        usage = Prepare(connection, transaction, UpsertUsageDailySql, "@feature", "@day", "@model", "@records", "@input", "@cached", "@cacheWrite", "@output", "@cost", "@unpriced");
+        if (!ReferenceEquals(transaction.Connection, connection))
+        {
+            throw new ArgumentException("The rollups are written inside the caller's transaction on the same connection.", nameof(transaction));
+        }
+
+        usage = new RawStatement(connection, UpsertUsageDailySql);
+        tasks = new RawStatement(connection, UpsertTasksDailySql);
         sums = Prepare(connection, transaction, UsageDailySumsSql, "@feature", "@day", "@model");
-        tasks = Prepare(connection, transaction, UpsertTasksDailySql, "@feature", "@day", "@succeeded", "@failed");
     }
 
     public void AddUsage(IReadOnlyDictionary<(string Feature, string Day, string Model), UsageDelta> deltas)
@@ -95,29 +102,27 @@ internal sealed class RollupWriter : IDisposable
         foreach (var ((feature, day, model), delta) in deltas)
         {
             EnsureWithinCeilings(feature, day, model, delta);
-            var p = usage.Parameters;
-            p[0].Value = feature;
-            p[1].Value = day;
-            p[2].Value = model;
-            p[3].Value = delta.Records;
-            p[4].Value = delta.InputTokens;
-            p[5].Value = delta.CachedInputTokens;
-            p[6].Value = delta.CacheWriteTokens;
-            p[7].Value = delta.OutputTokens;
-            p[8].Value = delta.CostNanos;
-            p[9].Value = delta.UnpricedRecords;
-            usage.ExecuteNonQuery();
+            usage.Bind(1, feature);
+            usage.Bind(2, day);
+            usage.Bind(3, model);
+            usage.Bind(4, delta.Records);
+            usage.Bind(5, delta.InputTokens);
+            usage.Bind(6, delta.CachedInputTokens);
+            usage.Bind(7, delta.CacheWriteTokens);
+            usage.Bind(8, delta.OutputTokens);
+            usage.Bind(9, delta.CostNanos);
+            usage.Bind(10, delta.UnpricedRecords);
+            usage.Execute();
         }
     }
 
     public void AddTasks(string feature, string day, long succeeded, long failed)
     {
-        var p = tasks.Parameters;
-        p[0].Value = feature;
-        p[1].Value = day;
-        p[2].Value = succeeded;
-        p[3].Value = failed;
-        tasks.ExecuteNonQuery();
+        tasks.Bind(1, feature);
+        tasks.Bind(2, day);
+        tasks.Bind(3, succeeded);
+        tasks.Bind(4, failed);
+        tasks.Execute();
     }
 
     public void Dispose()
