@@ -164,6 +164,14 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
 
     internal static Reply UnknownFeature(string text, IReadOnlyList<string> known)
     {
+        // `lastmonth`, `this month` typed as one word: a period, not a feature.
+        var squashed = text.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+        var period = new[] { "this-month", "last-month", "this-quarter", "last-quarter" }.FirstOrDefault(p => p.Replace("-", string.Empty, StringComparison.Ordinal) == squashed);
+        if (period is not null)
+        {
+            return Reply.Error($"'{text}' is not a period I know", $"Did you mean `{period}`? Periods: {ReportingPeriod.Forms}.");
+        }
+
         var suggestions = FeatureName.Suggest(text, known);
         var hint = suggestions.Count > 0
             ? $"Did you mean {string.Join(" or ", suggestions.Select(s => $"`{s}`"))}?"

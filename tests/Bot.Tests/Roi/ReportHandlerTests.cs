@@ -108,6 +108,15 @@ public sealed class ReportHandlerTests
         Assert.Contains("Unpriced model acme-llm-9: 4 records, 5,500 tokens (mystery)", text);
     }
 
+    [Fact]
+    public async Task Roi_PeriodWithoutDash_SuggestsThePeriod()
+    {
+        using var app = await SeedAsync();
+        var reply = await app.AskAsync("roi lastmonth");
+        Assert.True(reply.IsError);
+        Assert.Contains("Did you mean `last-month`?", reply.Text());
+    }
+
     [Theory]
     [InlineData("roi 1900-01", "'1900-01' is out of range: years from 2000 to 2999 only.")]
     [InlineData("roi 2026-00", "'2026-00' is not a period I know.")]
