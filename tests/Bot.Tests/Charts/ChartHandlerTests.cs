@@ -1,7 +1,6 @@
 using Bot.Charts;
 using Bot.Roi;
 using Bot.Tests.Chat;
-using Bot.Tests.Roi;
 
 namespace Bot.Tests.Charts;
 

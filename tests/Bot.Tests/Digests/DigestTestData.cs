@@ -25,27 +25,12 @@ internal sealed class DigestTestData(IServiceProvider services)
     public Task OverheadAsync(string feature, decimal monthly) =>
         services.GetRequiredService<BaselineStore>().AddOverheadAsync(new Overhead(feature, monthly, DateTimeOffset.UnixEpoch, "alice", LongAgo), CancellationToken.None);
 
-    private const string UsageSql = """
-        INSERT INTO usage_daily (feature, day, model, records, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, unpriced_records)
-        VALUES (@Feature, @Day, @Model, @Records, @Input, 0, 0, @Output, @CostNanos, @Unpriced)
-        """;
-
     /// <summary>A month's usage of one model, on the 15th.</summary>
-    public async Task UsageAsync(string feature, string month, string model, decimal cost, long input = 1000, long output = 100, long records = 100, long unpriced = 0)
-    {
-        await using var connection = await services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync(UsageSql, new { Feature = feature, Day = month + "-15", Model = model, Records = records, Input = input, Output = output, CostNanos = Money.ToNanos(cost), Unpriced = unpriced });
-    }
+    public Task UsageAsync(string feature, string month, string model, decimal cost, long input = 1000, long output = 100, long records = 100, long unpriced = 0) =>
+        RollupSeed.UsageAsync(services, feature, month + "-15", cost, model, records, unpriced, input, output);
 
-    private const string TasksSql = """
-        INSERT INTO task_counts (feature, month, succeeded, failed, reported_at) VALUES (@Feature, @Month, @Succeeded, @Failed, 0)
-        """;
-
-    public async Task TasksAsync(string feature, string month, long succeeded, long failed = 0)
-    {
-        await using var connection = await services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync(TasksSql, new { Feature = feature, Month = month, Succeeded = succeeded, Failed = failed });
-    }
+    public Task TasksAsync(string feature, string month, long succeeded, long failed = 0) =>
+        RollupSeed.TasksAsync(services, feature, month, succeeded, failed);
 
     /// <summary>A month with the given tasks and one model's cost: the common case.</summary>
     public async Task MonthAsync(string feature, string month, long tasks, decimal cost, string model = "gpt-4o-mini", long failed = 0)
