@@ -13,9 +13,15 @@ catch (OptionsValidationException refused)
     await Console.Error.WriteLineAsync("The bot cannot start:");
     foreach (var failure in refused.Failures)
     {
-        await Console.Error.WriteLineAsync("  - " + failure);
+        await Console.Error.WriteLineAsync("  - " + Bot.StartupMessages.Plain(failure));
     }
 
+    return 1;
+}
+catch (Bot.StartupException refused)
+{
+    await Console.Error.WriteLineAsync("The bot cannot start:");
+    await Console.Error.WriteLineAsync("  - " + refused.Message);
     return 1;
 }
 

@@ -22,12 +22,24 @@ internal sealed class Migrator(Database database, ILogger<Migrator> logger)
 
     public void Migrate(TimeProvider time)
     {
-        var folder = System.IO.Path.GetDirectoryName(database.FilePath);
-        if (!string.IsNullOrEmpty(folder))
+        try
         {
-            Directory.CreateDirectory(folder);
-        }
+            var folder = System.IO.Path.GetDirectoryName(database.FilePath);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
 
+            MigrateOpen(time);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new StartupException($"The database {database.FilePath} cannot be opened or created ({error.Message}). Set Storage:Path (environment variable Storage__Path) to a file in a writable folder.", error);
+        }
+    }
+
+    private void MigrateOpen(TimeProvider time)
+    {
         using var connection = database.Open();
         using (var wal = connection.CreateCommand())
         {

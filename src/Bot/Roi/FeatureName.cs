@@ -18,7 +18,8 @@ internal static partial class FeatureName
     {
         var wanted = text.Trim().ToLowerInvariant();
         return known
-            .Select(name => (Name: name, Distance: Distance(wanted, name), Contains: name.Contains(wanted, StringComparison.Ordinal) || wanted.Contains(name, StringComparison.Ordinal)))
+            // Containment only counts for three letters or more: "x" is inside too many names to mean any of them.
+            .Select(name => (Name: name, Distance: Distance(wanted, name), Contains: wanted.Length >= 3 && name.Length >= 3 && (name.Contains(wanted, StringComparison.Ordinal) || wanted.Contains(name, StringComparison.Ordinal))))
             .Where(c => c.Contains || c.Distance <= Math.Max(2, wanted.Length / 3))
             .OrderBy(c => c.Contains ? 0 : 1).ThenBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Take(3)

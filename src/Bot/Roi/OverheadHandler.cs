@@ -25,7 +25,7 @@ internal sealed class OverheadHandler(BaselineStore store, ReportingClock clock)
         var known = await store.FeatureNamesAsync(cancellationToken);
         if (!known.Contains(feature))
         {
-            return ReportHandler.UnknownFeature(arguments[0], known);
+            return ReportHandler.UnknownFeature(arguments[0], known, string.Join(", ", Usage.Select(u => $"`{u}`")));
         }
 
         var history = (await store.AllOverheadsAsync(cancellationToken))[feature].ToList();

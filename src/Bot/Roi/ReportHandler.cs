@@ -149,7 +149,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
         period.Contains(clock.Today) ? $"{period.DisplayName} (to date)" : period.DisplayName;
 
     private string Footnote(ReportingPeriod period) =>
-        $"AI cost/task = (API cost + overhead) ÷ succeeded tasks + review time. Human cost/task = minutes × hourly rate. Periods in {clock.Zone.Id}.";
+        $"AI cost/task = (API cost + overhead) ÷ succeeded tasks + review minutes × rate. Human cost/task = minutes × hourly rate. Periods in {clock.Zone.Id}.";
 
     private async Task<(string? Name, Reply? Reply)> FindFeatureAsync(string text, CancellationToken cancellationToken)
     {
@@ -162,7 +162,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
         return (null, UnknownFeature(text, known));
     }
 
-    internal static Reply UnknownFeature(string text, IReadOnlyList<string> known)
+    internal static Reply UnknownFeature(string text, IReadOnlyList<string> known, string forms = "`roi`, `roi <feature> [period]`, `roi help`")
     {
         // `lastmonth`, `this month` typed as one word: a period, not a feature.
         var squashed = text.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
@@ -176,7 +176,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
         var hint = suggestions.Count > 0
             ? $"Did you mean {string.Join(" or ", suggestions.Select(s => $"`{s}`"))}?"
             : known.Count > 0 ? "`roi features` lists the features I know." : "No features yet: send usage or set a baseline first.";
-        return Reply.Error($"I don't know the feature '{text}'", hint, "Forms: `roi`, `roi <feature> [period]`, `roi help`.");
+        return Reply.Error($"I don't know the feature '{text}'", hint, $"Forms: {forms}.");
     }
 
     private static Reply BadPeriod(string text) =>

@@ -139,6 +139,23 @@ public sealed class ReportHandlerTests
     }
 
     [Fact]
+    public async Task Overhead_UnknownFeature_ShowsTheOverheadForms()
+    {
+        using var app = await SeedAsync();
+        var text = (await app.AskAsync("roi overhead invoice-extractoin $10/month")).Text();
+        Assert.Contains("Did you mean `invoice-extraction`?", text);
+        Assert.Contains("`roi overhead <feature> $<amount>/month [from <yyyy-mm-dd>]`", text);
+    }
+
+    [Fact]
+    public async Task Roi_OneLetterName_NoSuggestionByContainment()
+    {
+        using var app = await SeedAsync();
+        var text = (await app.AskAsync("roi x")).Text();
+        Assert.DoesNotContain("Did you mean", text);
+    }
+
+    [Fact]
     public async Task Overhead_KnownFeature_AddsToAiCostPerTask()
     {
         using var app = await SeedAsync();
