@@ -59,4 +59,24 @@ public sealed class DemoTests
         var priced = (await app.AskAsync("roi invoice-extraction 2026-11")).Body;
         Assert.Contains(priced, line => line.StartsWith("Price of gpt-4o: $2.50 in", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Readme_SampleTable_IsWhatDemoThenAskRoiPrints()
+    {
+        using var app = new BotApplication();
+        await DemoLoader.LoadAsync(app.Services, default);
+
+        var printed = Bot.Chat.PlainTextRenderer.Render(await app.AskAsync("roi")).Trim();
+
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(folder.FullName, "Bot.sln")))
+        {
+            folder = folder.Parent ?? throw new InvalidOperationException("Bot.sln not found above the test output.");
+        }
+
+        var readme = File.ReadAllText(Path.Combine(folder.FullName, "README.md"));
+        var start = readme.IndexOf("```\nAI ROI by feature", StringComparison.Ordinal) + 4;
+        var sample = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)].Trim();
+        Assert.Equal(sample, printed);
+    }
 }
