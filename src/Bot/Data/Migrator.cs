@@ -9,7 +9,7 @@ namespace Bot.Data;
 /// </summary>
 internal sealed class Migrator(Database database, ILogger<Migrator> logger)
 {
-    private const string CreateLedgerSql = """
+    internal const string CreateLedgerSql = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             name TEXT PRIMARY KEY,
             applied_at INTEGER NOT NULL
@@ -65,7 +65,7 @@ internal sealed class Migrator(Database database, ILogger<Migrator> logger)
         }
     }
 
-    private static IEnumerable<(string Name, string Sql)> Scripts()
+    internal static IEnumerable<(string Name, string Sql)> Scripts()
     {
         var assembly = Assembly.GetExecutingAssembly();
         const string marker = ".Data.Migrations.";

@@ -86,17 +86,15 @@ internal sealed class RollupZone(Database database, ReportingClock clock, ILogge
             }
         }
 
-        using (var rollups = new RollupWriter(connection, transaction))
+        using var rollups = new RollupWriter(connection, transaction);
+        rollups.AddUsage(usage);
+        foreach (var ((feature, day), (succeeded, failed)) in tasks)
         {
-            rollups.AddUsage(usage);
-            foreach (var ((feature, day), (succeeded, failed)) in tasks)
-            {
-                rollups.AddTasks(feature, day, succeeded, failed);
-            }
+            rollups.AddTasks(feature, day, succeeded, failed);
         }
 
         connection.Execute(SaveZoneSql, new { Key = SettingKey, Value = zone }, transaction);
-        transaction.Commit();
+        rollups.Commit();
         if (built is not null)
         {
             logger.LogInformation("Rebuilt the daily rollups for time zone {Zone} (they were for {Previous})", zone, built);

@@ -1,21 +1,27 @@
 using System.Globalization;
 using Bot.Roi;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Bot.Usage;
 
 /// <summary>
-/// The calendar day (yyyy-MM-dd, reporting zone) of an instant, cached per 15-minute slot: every zone offset in
-/// use is a multiple of 15 minutes, so all instants in a slot share a local day. One per ingest; not thread-safe.
+/// The calendar day (reporting zone) of an instant, cached per 15-minute slot: every zone offset in use is a
+/// multiple of 15 minutes, so all instants in a slot share a local day. Not thread-safe.
 /// </summary>
 internal sealed class LocalDays(TimeZoneInfo zone)
 {
     private const long SlotMillis = 15 * 60 * 1000;
-    private readonly Dictionary<long, string> cache = [];
+    private readonly Dictionary<long, (DateOnly Date, string Day)> cache = [];
 
     public TimeZoneInfo Zone => zone;
 
-    public string DayOf(long unixMillis)
+    /// <summary>The day as the rollups store it: yyyy-MM-dd.</summary>
+    public string DayOf(long unixMillis) => Lookup(unixMillis).Day;
+
+    public DateOnly DateOf(long unixMillis) => Lookup(unixMillis).Date;
+
+    private (DateOnly Date, string Day) Lookup(long unixMillis)
     {
         var slot = Math.DivRem(unixMillis, SlotMillis, out var rest) - (rest < 0 ? 1 : 0);
         if (!cache.TryGetValue(slot, out var day))
@@ -25,8 +31,8 @@ internal sealed class LocalDays(TimeZoneInfo zone)
                 cache.Clear();
             }
 
-            var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMillis), zone);
-            day = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMillis), zone).DateTime);
+            day = (local, local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             cache[slot] = day;
         }
 
@@ -44,18 +50,43 @@ internal sealed class UsageDelta
     public long OutputTokens;
     public long CostNanos;
     public long UnpricedRecords;
+
+    /// <summary>Counts one stored record; <paramref name="costNanos"/> is null when its model has no price.</summary>
+    public void Add(UsageRecord record, long? costNanos)
+    {
+        Records++;
+        InputTokens += record.InputTokens;
+        CachedInputTokens += record.CachedInputTokens;
+        CacheWriteTokens += record.CacheWriteTokens;
+        OutputTokens += record.OutputTokens;
+        CostNanos += costNanos ?? 0;
+        UnpricedRecords += costNanos is null ? 1 : 0;
+    }
+
+    /// <summary>Takes back what <see cref="Add"/> counted for the record.</summary>
+    public void Remove(UsageRecord record, long? costNanos)
+    {
+        Records--;
+        InputTokens -= record.InputTokens;
+        CachedInputTokens -= record.CachedInputTokens;
+        CacheWriteTokens -= record.CacheWriteTokens;
+        OutputTokens -= record.OutputTokens;
+        CostNanos -= costNanos ?? 0;
+        UnpricedRecords -= costNanos is null ? 1 : 0;
+    }
 }
 
 /// <summary>
 /// Adds changes to the daily rollups that `roi` reads, with one prepared statement each, inside the caller's
-/// transaction: the rollups always move together with the rows they sum.
+/// transaction: the rollups always move together with the rows they sum. <see cref="Commit"/> checks the sums
+/// against their ceilings before it commits, so a change that would pass one is never stored.
 /// </summary>
 internal sealed class RollupWriter : IDisposable
 {
     private const string UpsertUsageDailySql = """
-        INSERT INTO usage_daily (feature, day, model, records, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, unpriced_records)
-        VALUES (@feature, @day, @model, @records, @input, @cached, @cacheWrite, @output, @cost, @unpriced)
-        ON CONFLICT (feature, day, model) DO UPDATE SET
+        INSERT INTO usage_daily (day, feature, model, records, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, unpriced_records)
+        VALUES (@day, @feature, @model, @records, @input, @cached, @cacheWrite, @output, @cost, @unpriced)
+        ON CONFLICT (day, feature, model) DO UPDATE SET
             records = usage_daily.records + excluded.records,
             input_tokens = usage_daily.input_tokens + excluded.input_tokens,
             cached_input_tokens = usage_daily.cached_input_tokens + excluded.cached_input_tokens,
@@ -66,24 +97,31 @@ internal sealed class RollupWriter : IDisposable
         """;
 
     private const string UpsertTasksDailySql = """
-        INSERT INTO tasks_daily (feature, day, succeeded, failed) VALUES (@feature, @day, @succeeded, @failed)
-        ON CONFLICT (feature, day) DO UPDATE SET
+        INSERT INTO tasks_daily (day, feature, succeeded, failed) VALUES (@day, @feature, @succeeded, @failed)
+        ON CONFLICT (day, feature) DO UPDATE SET
             succeeded = tasks_daily.succeeded + excluded.succeeded,
             failed = tasks_daily.failed + excluded.failed
         """;
 
-    // The sums a change would add to, read first so no sum can pass the ceilings (SQLite would turn an overflowing
-    // integer into a REAL that no report can read).
-    private const string UsageDailySumsSql = """
-        SELECT cost_nanos, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens
-        FROM usage_daily WHERE feature = @feature AND day = @day AND model = @model
+    // Sums past a ceiling, among the days this writer changed. SQLite turns an integer sum that overflows into a REAL,
+    // which compares as the huge number it is, so an overflow is caught here too.
+    private const string OverCeilingSql = """
+        SELECT day AS Day, feature AS Feature, model AS Model, cost_nanos AS CostNanos
+        FROM usage_daily
+        WHERE day >= @first AND day <= @last
+          AND (cost_nanos > @maxCost OR input_tokens > @maxTokens OR cached_input_tokens > @maxTokens
+               OR cache_write_tokens > @maxTokens OR output_tokens > @maxTokens)
+        LIMIT 1
         """;
 
     // Raw statements: an import of a million records spread over many days makes hundreds of thousands of these
     // upserts, and a SqliteCommand costs several microseconds each in binding by name.
+    private readonly SqliteConnection connection;
+    private readonly SqliteTransaction transaction;
     private readonly RawStatement usage;
     private readonly RawStatement tasks;
-    private readonly SqliteCommand sums;
+    private string? firstDay;
+    private string? lastDay;
 
     public RollupWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -92,81 +130,94 @@ internal sealed class RollupWriter : IDisposable
             throw new ArgumentException("The rollups are written inside the caller's transaction on the same connection.", nameof(transaction));
         }
 
+        this.connection = connection;
+        this.transaction = transaction;
         usage = new RawStatement(connection, UpsertUsageDailySql);
         tasks = new RawStatement(connection, UpsertTasksDailySql);
-        sums = Prepare(connection, transaction, UsageDailySumsSql, "@feature", "@day", "@model");
     }
 
-    public void AddUsage(IReadOnlyDictionary<(string Feature, string Day, string Model), UsageDelta> deltas)
+    public void AddUsage(IEnumerable<KeyValuePair<(string Feature, string Day, string Model), UsageDelta>> deltas)
     {
         foreach (var ((feature, day, model), delta) in deltas)
         {
-            EnsureWithinCeilings(feature, day, model, delta);
-            usage.Bind(1, feature);
-            usage.Bind(2, day);
-            usage.Bind(3, model);
-            usage.Bind(4, delta.Records);
-            usage.Bind(5, delta.InputTokens);
-            usage.Bind(6, delta.CachedInputTokens);
-            usage.Bind(7, delta.CacheWriteTokens);
-            usage.Bind(8, delta.OutputTokens);
-            usage.Bind(9, delta.CostNanos);
-            usage.Bind(10, delta.UnpricedRecords);
-            usage.Execute();
+            AddUsage(feature, day, model, delta);
+        }
+    }
+
+    public void AddUsage(string feature, string day, string model, UsageDelta delta)
+    {
+        usage.Bind(1, day);
+        usage.Bind(2, feature);
+        usage.Bind(3, model);
+        usage.Bind(4, delta.Records);
+        usage.Bind(5, delta.InputTokens);
+        usage.Bind(6, delta.CachedInputTokens);
+        usage.Bind(7, delta.CacheWriteTokens);
+        usage.Bind(8, delta.OutputTokens);
+        usage.Bind(9, delta.CostNanos);
+        usage.Bind(10, delta.UnpricedRecords);
+        usage.Execute();
+        if (firstDay is null || string.CompareOrdinal(day, firstDay) < 0)
+        {
+            firstDay = day;
+        }
+
+        if (lastDay is null || string.CompareOrdinal(day, lastDay) > 0)
+        {
+            lastDay = day;
         }
     }
 
     public void AddTasks(string feature, string day, long succeeded, long failed)
     {
-        tasks.Bind(1, feature);
-        tasks.Bind(2, day);
+        tasks.Bind(1, day);
+        tasks.Bind(2, feature);
         tasks.Bind(3, succeeded);
         tasks.Bind(4, failed);
         tasks.Execute();
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Commits the caller's transaction, unless a daily sum this writer changed is past its ceiling: then it throws
+    /// <see cref="UsageRejectedException"/> and the caller's transaction rolls everything back when disposed.
+    /// Checked once here rather than per upsert: reading each sum back made an import's rollups three times slower.
+    /// </summary>
+    public void Commit()
     {
-        usage.Dispose();
-        sums.Dispose();
-        tasks.Dispose();
-    }
-
-    /// <summary>Throws <see cref="UsageRejectedException"/> when the change would take a daily sum past its ceiling.</summary>
-    private void EnsureWithinCeilings(string feature, string day, string model, UsageDelta delta)
-    {
-        var p = sums.Parameters;
-        p[0].Value = feature;
-        p[1].Value = day;
-        p[2].Value = model;
-        long cost = 0, input = 0, cached = 0, cacheWrite = 0, output = 0;
-        using (var reader = sums.ExecuteReader())
+        if (firstDay is not null)
         {
-            if (reader.Read())
+            var over = connection.QueryFirstOrDefault<OverCeiling>(
+                OverCeilingSql,
+                new { first = firstDay, last = lastDay, maxCost = UsageValidation.MaxDailyCostNanos, maxTokens = UsageValidation.MaxDailyTokens },
+                transaction);
+            if (over is { } row)
             {
-                // A sum already broken (REAL, from before these checks) is not added to.
-                if (reader.GetFieldType(0) != typeof(long))
-                {
-                    throw new UsageRejectedException($"The stored cost of {feature}, {model} on {day} is not a whole number of nano-dollars; nothing was stored.");
-                }
-
-                (cost, input, cached, cacheWrite, output) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+                throw new UsageRejectedException(row.CostNanos > UsageValidation.MaxDailyCostNanos
+                    ? $"The records of {UsageValidation.Echo(row.Feature)} with {UsageValidation.Echo(row.Model)} on {row.Day} would cost {Money.Format(row.CostNanos / Money.NanosPerDollar)} that day, " +
+                      $"more than {Money.Format(Money.FromNanos(UsageValidation.MaxDailyCostNanos))}, the most one feature, model and day may sum to: check the costs; nothing was stored."
+                    : $"The records of {UsageValidation.Echo(row.Feature)} with {UsageValidation.Echo(row.Model)} on {row.Day} would count more than {UsageValidation.MaxDailyTokens:#,##0} tokens of one kind that day: check the counts; nothing was stored.");
             }
         }
 
-        // Stored sums are within the ceilings and one batch adds far less than long.MaxValue, so these sums cannot overflow.
-        if (cost + delta.CostNanos > UsageValidation.MaxDailyCostNanos)
-        {
-            throw new UsageRejectedException(
-                $"The records of {UsageValidation.Echo(feature)} with {UsageValidation.Echo(model)} on {day} would cost {Money.Format(Money.FromNanos(cost + delta.CostNanos))} that day, " +
-                $"more than {Money.Format(Money.FromNanos(UsageValidation.MaxDailyCostNanos))}, the most one feature, model and day may sum to: check the costs; nothing was stored.");
-        }
+        transaction.Commit();
+    }
 
-        if (new[] { input + delta.InputTokens, cached + delta.CachedInputTokens, cacheWrite + delta.CacheWriteTokens, output + delta.OutputTokens }.Any(sum => sum > UsageValidation.MaxDailyTokens))
-        {
-            throw new UsageRejectedException(
-                $"The records of {UsageValidation.Echo(feature)} with {UsageValidation.Echo(model)} on {day} would count more than {UsageValidation.MaxDailyTokens:#,##0} tokens of one kind that day: check the counts; nothing was stored.");
-        }
+    public void Dispose()
+    {
+        usage.Dispose();
+        tasks.Dispose();
+    }
+
+    // Properties, so Dapper converts the cost whether SQLite hands it over as an integer or, overflowed, as a REAL.
+    private sealed class OverCeiling
+    {
+        public string Day { get; init; } = string.Empty;
+
+        public string Feature { get; init; } = string.Empty;
+
+        public string Model { get; init; } = string.Empty;
+
+        public decimal CostNanos { get; init; }
     }
 
     internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)

@@ -93,7 +93,7 @@ internal sealed class TaskStore(Database database, ReportingClock clock, TimePro
             connection.Execute(SaveCountSql, new { count.Feature, count.Month, count.Succeeded, count.Failed, ReportedAt = now }, transaction);
         }
 
-        transaction.Commit();
+        rollups.Commit();
         return new TaskSaveResult(tasks.Count, stored, updated, unchanged, counts.Count);
     }
 

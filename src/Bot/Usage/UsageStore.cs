@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Bot.Data;
 using Bot.Roi;
 using Bot.Usage.Prices;
-using Microsoft.Data.Sqlite;
 
 namespace Bot.Usage;
 
@@ -26,75 +28,54 @@ internal sealed class UsageStore(Database database, PriceBook prices, ReportingC
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(source.Length, UsageValidation.MaxTextLength);
         var connection = await database.OpenAsync(ct);
-        using (var pragma = connection.CreateCommand())
-        {
-            // A big upload touches the dedupe index all over: 16 MB of page cache (default 2 MB) keeps it from spilling
-            // to disk constantly, within the import's memory budget.
-            pragma.CommandText = "PRAGMA cache_size = -16384";
-            pragma.ExecuteNonQuery();
-        }
-
-        return new UsageIngest(connection, source.Trim(), prices.Snapshot(), new LocalDays(clock.Zone), time);
+        var writer = new UsageBatchWriter(connection, new LocalDays(clock.Zone), time);
+        return new UsageIngest(writer, source.Trim(), prices.Snapshot(), new LocalDays(clock.Zone));
     }
 }
 
 /// <summary>
-/// One upload. Records are buffered and written in batches with prepared statements, all inside one write
-/// transaction that starts with the first batch. <see cref="CommitAsync"/> makes it all visible at once;
-/// disposing without it rolls everything back, so an upload refused for a bad record leaves nothing behind.
-/// Not thread-safe.
+/// One upload, in two stages. The caller's thread checks, prices and keys each record; full batches go to a
+/// <see cref="UsageBatchWriter"/> on a task of its own, so a big import keeps two cores busy. Everything is written
+/// inside one transaction that <see cref="CommitAsync"/> makes visible at once; disposing without it rolls
+/// everything back, so an upload refused for a bad record leaves nothing behind. Not thread-safe.
 /// </summary>
 internal sealed class UsageIngest : IAsyncDisposable
 {
     public const int BatchSize = 4096;
 
-    private const string InsertRecordSql = """
-        INSERT INTO usage_records (dedupe_key, record_id, source, occurred_at, feature, model, input_tokens, cached_input_tokens,
-                                   cache_write_tokens, output_tokens, requests, cost_nanos, cost_source, task_id)
-        VALUES (@key, @recordId, @source, @occurredAt, @feature, @model, @input, @cached, @cacheWrite, @output, @requests, @cost, @costSource, @taskId)
-        ON CONFLICT (dedupe_key) DO NOTHING
-        """;
-
-    private const string EnsureFeatureSql = "INSERT INTO features (name, created_at) VALUES (@name, @createdAt) ON CONFLICT (name) DO NOTHING";
-
-    // A task id on usage means the task ran and succeeded, unless the tasks API already said otherwise.
-    private const string ImplyTaskSql = """
-        INSERT INTO tasks (feature, task_id, completed_at, succeeded, origin) VALUES (@feature, @taskId, @completedAt, 1, 'usage')
-        ON CONFLICT (feature, task_id) DO NOTHING
-        """;
-
-    private readonly SqliteConnection connection;
+    private readonly UsageBatchWriter writer;
     private readonly string source;
     private readonly PriceSnapshot prices;
     private readonly LocalDays days;
-    private readonly TimeProvider time;
-    private readonly List<Pending> buffer = new(BatchSize);
+
+    // A few batches in flight: enough to keep the writer busy while this side prepares the next, little memory.
+    private readonly Channel<PreparedBatch> batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
+
+    // Batches the writer is done with, to fill again: a batch's array is big enough for the large object heap,
+    // where a new one per batch kept the GC doing full collections.
+    private readonly ConcurrentQueue<PreparedBatch> spareBatches = new();
+    private readonly CancellationTokenSource stopWriting = new();
+    private readonly StoredTexts texts = new();
+    private readonly Dictionary<string, string> features = new(StringComparer.Ordinal);
+    private readonly byte[] scratch = new byte[4096];
+
     // Contents seen once in this upload (most), and how often those seen more than once were seen. 64 bits of the
     // content hash are plenty here: a clash only numbers a record 2 instead of 1, and does so again on a re-send,
     // so deduplication stays exact; it keeps a million id-less records in about 20 MB.
     private readonly HashSet<ulong> seenOnce = [];
     private readonly Dictionary<ulong, int> seenMore = [];
-    private readonly HashSet<string> ensuredFeatures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> features = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> utf8 = new(StringComparer.Ordinal);
-    private readonly byte[] scratch = new byte[4096];
 
-    private SqliteTransaction? transaction;
-    private RawStatement? insertRecord;
-    private SqliteCommand? ensureFeature;
-    private RawStatement? implyTask;
-    private RollupWriter? rollups;
+    private PreparedBatch batch = new(BatchSize);
+    private Task? writing;
     private long received;
-    private long stored;
     private bool finished;
 
-    internal UsageIngest(SqliteConnection connection, string source, PriceSnapshot prices, LocalDays days, TimeProvider time)
+    internal UsageIngest(UsageBatchWriter writer, string source, PriceSnapshot prices, LocalDays days)
     {
-        this.connection = connection;
+        this.writer = writer;
         this.source = source;
         this.prices = prices;
         this.days = days;
-        this.time = time;
     }
 
     public long Received => received;
@@ -103,7 +84,7 @@ internal sealed class UsageIngest : IAsyncDisposable
     public Task AddAsync(UsageRecord record, CancellationToken ct) => AddAsync(record, source, ct);
 
     /// <summary>Adds one record that names its own source (an HTTP record with a `source` field).</summary>
-    public Task AddAsync(UsageRecord record, string recordSource, CancellationToken ct)
+    public async Task AddAsync(UsageRecord record, string recordSource, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(finished, this);
         if (string.IsNullOrWhiteSpace(recordSource) || recordSource.Length > UsageValidation.MaxTextLength)
@@ -117,44 +98,93 @@ internal sealed class UsageIngest : IAsyncDisposable
         }
 
         received++;
-        buffer.Add(Prepare(record, recordSource));
-        if (buffer.Count >= BatchSize)
+        batch.Add(Prepare(record, recordSource.Trim()));
+        if (batch.IsFull)
         {
             ct.ThrowIfCancellationRequested();
-            Flush();
+            await SendAsync(ct);
         }
-
-        return Task.CompletedTask;
     }
 
-    /// <summary>Writes what is buffered, then commits the records and their rollups together.</summary>
-    public Task<IngestResult> CommitAsync(CancellationToken ct)
+    /// <summary>Writes what is left, then commits the records and their rollups together.</summary>
+    public async Task<IngestResult> CommitAsync(CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(finished, this);
         ct.ThrowIfCancellationRequested();
-        Flush();
-        transaction?.Commit();
+        if (writing is null)
+        {
+            // A small upload (one HTTP request, say) is written here: no task to start for one batch.
+            writer.Write(batch);
+        }
+        else
+        {
+            await SendAsync(ct);
+            batches.Writer.Complete();
+            await writing;
+        }
+
+        writer.Commit();
         finished = true;
-        return Task.FromResult(new IngestResult(received, stored, received - stored));
+        return new IngestResult(received, writer.Stored, received - writer.Stored);
     }
 
     public async ValueTask DisposeAsync()
     {
         finished = true;
-        insertRecord?.Dispose();
-        ensureFeature?.Dispose();
-        implyTask?.Dispose();
-        rollups?.Dispose();
-        if (transaction is not null)
+        if (writing is not null)
         {
-            // Rolls back unless committed.
-            await transaction.DisposeAsync();
+            // The upload was refused or cancelled: stop the writer before its transaction is rolled back.
+            batches.Writer.TryComplete();
+            await stopWriting.CancelAsync();
+            await Task.WhenAny(writing);
         }
 
-        await connection.DisposeAsync();
+        stopWriting.Dispose();
+        await writer.DisposeAsync();
     }
 
-    private Pending Prepare(UsageRecord record, string recordSource)
+    /// <summary>Hands the full batch to the writer, starting it with the first; a failure of the writer's surfaces here.</summary>
+    private async Task SendAsync(CancellationToken ct)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        writing ??= Task.Run(WriteBatchesAsync, CancellationToken.None);
+        try
+        {
+            await batches.Writer.WriteAsync(batch, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            await writing;
+            throw;
+        }
+
+        batch = spareBatches.TryDequeue(out var spare) ? spare : new PreparedBatch(BatchSize);
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        try
+        {
+            await foreach (var written in batches.Reader.ReadAllAsync(stopWriting.Token))
+            {
+                writer.Write(written);
+                written.Clear();
+                spareBatches.Enqueue(written);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Wakes the preparing side, which then rethrows this from the task.
+            batches.Writer.TryComplete(exception);
+            ExceptionDispatchInfo.Throw(exception);
+        }
+    }
+
+    private PreparedUsage Prepare(UsageRecord record, string recordSource)
     {
         if (!features.TryGetValue(record.Feature, out var feature))
         {
@@ -191,28 +221,34 @@ internal sealed class UsageIngest : IAsyncDisposable
 
         // The key keeps the model as given, so a record stored before model names were lower-cased is still
         // recognised when it is sent again.
-        var key = DedupeKey(record, recordSource.Trim(), feature, record.Model.Trim(), occurredAt, givenNanos);
-        return new Pending(key, record, recordSource.Trim(), occurredAt, feature, model, costNanos, costSource);
+        var key = DedupeKey(record, recordSource, feature, record.Model.Trim(), occurredAt, givenNanos);
+        return new PreparedUsage(
+            key,
+            record,
+            texts.Get(recordSource),
+            occurredAt,
+            days.DateOf(occurredAt),
+            texts.Get(feature),
+            texts.Get(model),
+            costNanos,
+            texts.Get(costSource),
+            record.RecordId is { } recordId ? Encoding.UTF8.GetBytes(recordId) : null,
+            record.TaskId is { } taskId ? Encoding.UTF8.GetBytes(taskId) : null);
     }
 
     /// <summary>
-    /// With a record id: the id and the content, so a re-sent record is stored once while two different records that
-    /// share a provider's id are both kept. Without one: source, content and how many identical records came before
-    /// it in this upload, so a re-sent upload is stored once and two identical lines in one file are both kept.
+    /// The record's identity: the instant (big-endian, so keys sort by time and a time-ordered upload appends to the
+    /// key index instead of touching it all over), then 64 bits of a hash of what the record is. With a record id: the
+    /// id and the content, so a re-sent record is stored once while two different records that share a provider's id
+    /// are both kept. Without one: source, content and how many identical records came before it in this upload, so
+    /// a re-sent upload is stored once and two identical lines in one file are both kept. Two different records
+    /// share a key only if they share a millisecond and 64 hash bits.
     /// </summary>
     private byte[] DedupeKey(UsageRecord record, string recordSource, string feature, string model, long occurredAt, long? givenNanos)
     {
         var writer = new KeyWriter(scratch);
         writer.Byte(record.RecordId is null ? (byte)2 : (byte)1);
-        if (record.RecordId is { } recordId)
-        {
-            writer.Text(recordId);
-        }
-        else
-        {
-            writer.Text(recordSource);
-        }
-
+        writer.Text(record.RecordId ?? recordSource);
         writer.Long(occurredAt);
         writer.Text(feature);
         writer.Text(model);
@@ -226,157 +262,35 @@ internal sealed class UsageIngest : IAsyncDisposable
 
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(writer.Written, hash);
-        if (record.RecordId is not null)
+        if (record.RecordId is null)
         {
-            return hash[..16].ToArray();
+            var content = BinaryPrimitives.ReadUInt64LittleEndian(hash);
+            int occurrence;
+            if (seenOnce.Add(content))
+            {
+                occurrence = 1;
+            }
+            else
+            {
+                occurrence = seenMore.GetValueOrDefault(content, 1) + 1;
+                seenMore[content] = occurrence;
+            }
+
+            if (occurrence > 1)
+            {
+                Span<byte> numbered = stackalloc byte[20];
+                hash[..16].CopyTo(numbered);
+                BinaryPrimitives.WriteInt32LittleEndian(numbered[16..], occurrence);
+                SHA256.HashData(numbered, hash);
+            }
         }
 
-        var content = BinaryPrimitives.ReadUInt64LittleEndian(hash);
-        int occurrence;
-        if (seenOnce.Add(content))
-        {
-            occurrence = 1;
-        }
-        else
-        {
-            occurrence = seenMore.GetValueOrDefault(content, 1) + 1;
-            seenMore[content] = occurrence;
-        }
-        if (occurrence == 1)
-        {
-            return hash[..16].ToArray();
-        }
-
-        Span<byte> numbered = stackalloc byte[20];
-        hash[..16].CopyTo(numbered);
-        BinaryPrimitives.WriteInt32LittleEndian(numbered[16..], occurrence);
-        SHA256.HashData(numbered, hash);
-        return hash[..16].ToArray();
+        // Timestamps are validated to lie in 2000-2099, so the instant is positive and sorts as an unsigned number.
+        var key = new byte[16];
+        BinaryPrimitives.WriteInt64BigEndian(key, occurredAt);
+        hash[..8].CopyTo(key.AsSpan(8));
+        return key;
     }
-
-    private void Flush()
-    {
-        if (buffer.Count == 0)
-        {
-            return;
-        }
-
-        EnsureTransaction();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var feature in buffer.Select(p => p.Feature).Distinct(StringComparer.Ordinal))
-        {
-            if (ensuredFeatures.Add(feature))
-            {
-                ensureFeature!.Parameters[0].Value = feature;
-                ensureFeature.Parameters[1].Value = now;
-                ensureFeature.ExecuteNonQuery();
-            }
-        }
-
-        var usage = new Dictionary<(string Feature, string Day, string Model), UsageDelta>();
-        var tasks = new Dictionary<(string Feature, string TaskId), long>();
-        var insert = insertRecord!;
-        foreach (var pending in buffer)
-        {
-            var record = pending.Record;
-            insert.Bind(1, pending.Key);
-            insert.Bind(2, record.RecordId);
-            insert.BindText(3, Utf8(pending.Source));
-            insert.Bind(4, pending.OccurredAt);
-            insert.BindText(5, Utf8(pending.Feature));
-            insert.BindText(6, Utf8(pending.Model));
-            insert.Bind(7, record.InputTokens);
-            insert.Bind(8, record.CachedInputTokens);
-            insert.Bind(9, record.CacheWriteTokens);
-            insert.Bind(10, record.OutputTokens);
-            insert.Bind(11, record.Requests);
-            insert.Bind(12, pending.CostNanos);
-            insert.BindText(13, Utf8(pending.CostSource));
-            insert.Bind(14, record.TaskId);
-            if (insert.Execute() == 0)
-            {
-                continue;
-            }
-
-            stored++;
-            var day = days.DayOf(pending.OccurredAt);
-            var rollupKey = (pending.Feature, day, pending.Model);
-            if (!usage.TryGetValue(rollupKey, out var delta))
-            {
-                usage[rollupKey] = delta = new UsageDelta();
-            }
-
-            delta.Records++;
-            delta.InputTokens += record.InputTokens;
-            delta.CachedInputTokens += record.CachedInputTokens;
-            delta.CacheWriteTokens += record.CacheWriteTokens;
-            delta.OutputTokens += record.OutputTokens;
-            delta.CostNanos += pending.CostNanos ?? 0;
-            delta.UnpricedRecords += pending.CostNanos is null ? 1 : 0;
-
-            if (record.TaskId is { } taskId)
-            {
-                // The task completed with its first stored call in this batch.
-                var taskKey = (pending.Feature, taskId);
-                tasks[taskKey] = tasks.TryGetValue(taskKey, out var first) ? Math.Min(first, pending.OccurredAt) : pending.OccurredAt;
-            }
-        }
-
-        rollups!.AddUsage(usage);
-        var implied = new Dictionary<(string Feature, string Day), long>();
-        foreach (var ((feature, taskId), completedAt) in tasks)
-        {
-            implyTask!.Bind(1, feature);
-            implyTask.Bind(2, taskId);
-            implyTask.Bind(3, completedAt);
-            if (implyTask.Execute() == 1)
-            {
-                var dayKey = (feature, days.DayOf(completedAt));
-                implied[dayKey] = implied.GetValueOrDefault(dayKey) + 1;
-            }
-        }
-
-        foreach (var ((feature, day), succeeded) in implied)
-        {
-            rollups.AddTasks(feature, day, succeeded, failed: 0);
-        }
-
-        buffer.Clear();
-    }
-
-    /// <summary>Features, models and sources repeat on every record: encode each once.</summary>
-    private byte[] Utf8(string text)
-    {
-        if (!utf8.TryGetValue(text, out var bytes))
-        {
-            if (utf8.Count > 10_000)
-            {
-                utf8.Clear();
-            }
-
-            utf8[text] = bytes = Encoding.UTF8.GetBytes(text);
-        }
-
-        return bytes;
-    }
-
-    private void EnsureTransaction()
-    {
-        if (transaction is not null)
-        {
-            return;
-        }
-
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now (waiting out other writers within the
-        // busy timeout) rather than failing later when a read would have to turn into a write.
-        transaction = connection.BeginTransaction();
-        insertRecord = new RawStatement(connection, InsertRecordSql);
-        ensureFeature = RollupWriter.Prepare(connection, transaction, EnsureFeatureSql, "@name", "@createdAt");
-        implyTask = new RawStatement(connection, ImplyTaskSql);
-        rollups = new RollupWriter(connection, transaction);
-    }
-
-    private readonly record struct Pending(byte[] Key, UsageRecord Record, string Source, long OccurredAt, string Feature, string Model, long? CostNanos, string CostSource);
 
     /// <summary>Length-prefixed fields, so ("ab","c") and ("a","bc") never hash alike.</summary>
     private ref struct KeyWriter(byte[] buffer)

@@ -6,11 +6,11 @@ namespace Bot.Tests.Roi;
 
 public sealed class RoiReaderPlanTests
 {
-    // The rollups' primary keys start with feature; without a day-first index a period's read scans every day ever stored.
+    // The rollups are clustered day first; keyed any other way, a period's read would scan every day ever stored.
     [Theory]
-    [InlineData(RoiReader.UsageSql, "ix_usage_daily_period")]
-    [InlineData(RoiReader.TasksSql, "ix_tasks_daily_period")]
-    public async Task PeriodRead_QueryPlan_SearchesTheDayIndex(string sql, string index)
+    [InlineData(RoiReader.UsageSql, "usage_daily USING PRIMARY KEY (day>? AND day<?)")]
+    [InlineData(RoiReader.TasksSql, "tasks_daily USING PRIMARY KEY (day>? AND day<?)")]
+    public async Task PeriodRead_QueryPlan_SearchesTheDaysOfThePeriod(string sql, string index)
     {
         using var app = new BotApplication();
         await using var connection = await app.Service<Database>().OpenAsync(CancellationToken.None);

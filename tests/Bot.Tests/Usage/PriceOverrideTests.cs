@@ -21,7 +21,7 @@ public sealed class PriceOverrideTests
         Assert.Contains("Re-priced 1 stored records (1 were unpriced); their cost changed by +$2.00.", reply.Body[1]);
 
         // $1 × 1M input + $2 × 0.5M output = $2; the record with a provider-given cost keeps its $0.25.
-        Assert.Equal([(2_000_000_000L, "override"), (250_000_000L, "given")], Rows<(long, string)>(app, "SELECT cost_nanos, cost_source FROM usage_records ORDER BY id"));
+        Assert.Equal([(2_000_000_000L, "override"), (250_000_000L, "given")], Rows<(long, string)>(app, "SELECT cost_nanos, cost_source FROM usage_records ORDER BY cost_source DESC"));
         Assert.Equal((2_250_000_000L, 0L), Rows<(long, long)>(app, "SELECT cost_nanos, unpriced_records FROM usage_daily").Single());
     }
 

@@ -67,10 +67,11 @@ public sealed class UsageApiTests
         Assert.Equal((2, 0, 2), Counts(await again.Content.ReadFromJsonAsync<JsonElement>()));
 
         // input_tokens included the 1,000 cached tokens: 200 uncached + 1,000 cached + 10 output at $0.15 / $0.075 / $0.60 per M.
-        var first1 = Rows<(long Input, long Cached, long Cost, string Source, string? Task)>(app, "SELECT input_tokens, cached_input_tokens, cost_nanos, cost_source, task_id FROM usage_records ORDER BY id");
+        var first1 = Rows<(long Input, long Cached, long Cost, string Source, string? Task)>(app, "SELECT input_tokens, cached_input_tokens, cost_nanos, cost_source, task_id FROM usage_records ORDER BY occurred_at DESC");
         Assert.Equal((200L, 1000L, 111_000L, "catalog", "T-1"), first1[0]);
         Assert.Equal((200L, 0L, 500_000_000L, "given", null), first1[1]);
-        Assert.Equal(new DateTimeOffset(2026, 11, 10, 11, 1, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), Scalar<long>(app, "SELECT occurred_at FROM usage_records ORDER BY id DESC LIMIT 1"));
+        // 12:01+01:00 is stored as 11:01 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 11, 1, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), Scalar<long>(app, "SELECT MIN(occurred_at) FROM usage_records"));
         Assert.Equal(500_111_000L, Scalar<long>(app, "SELECT cost_nanos FROM usage_daily"));
     }
 
@@ -130,7 +131,7 @@ public sealed class UsageApiTests
         Assert.Equal((2, 2, 0), Counts(await first.Content.ReadFromJsonAsync<JsonElement>()));
         Assert.Equal((2, 0, 2), Counts(await again.Content.ReadFromJsonAsync<JsonElement>()));
         Assert.Equal((2, 2, 0), Counts(await otherSource.Content.ReadFromJsonAsync<JsonElement>()));
-        Assert.Equal(["job-a", "job-a", "job-b", "job-b"], Rows<string>(app, "SELECT source FROM usage_records ORDER BY id"));
+        Assert.Equal(["job-a", "job-a", "job-b", "job-b"], Rows<string>(app, "SELECT source FROM usage_records ORDER BY source"));
     }
 
     [Fact]

@@ -179,10 +179,4 @@ public sealed class UsageLimitsTests
             : [];
         return (response.StatusCode, errors, problem.GetProperty("detail").GetString());
     }
-
-    private static void Execute(BotApplication app, string sql, object parameters)
-    {
-        using var connection = app.Service<Bot.Data.Database>().Open();
-        Dapper.SqlMapper.Execute(connection, sql, parameters);
-    }
 }

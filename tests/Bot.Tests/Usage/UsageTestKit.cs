@@ -31,6 +31,12 @@ internal static class UsageTestKit
         return await ingest.CommitAsync(CancellationToken.None);
     }
 
+    public static void Execute(BotApplication app, string sql, object? parameters = null)
+    {
+        using var connection = app.Service<Database>().Open();
+        connection.Execute(sql, parameters);
+    }
+
     public static T Scalar<T>(BotApplication app, string sql, object? parameters = null)
     {
         using var connection = app.Service<Database>().Open();

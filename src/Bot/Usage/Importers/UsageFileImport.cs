@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Bot.Usage.Importers;
 
 /// <summary>The reader chosen for one file, or why none could be: unknown format, or a missing <c>--feature</c>.</summary>
@@ -62,10 +60,9 @@ internal static class UsageFileImport
     }
 
     /// <summary>
-    /// Reads every item. Records go to <paramref name="addRecord"/> while the file has shown no error; after the first
-    /// one the rest is only checked, so the answer lists every bad line at once. <paramref name="validate"/> adds the store's own rules.
-    /// Parsing runs on its own task, a few batches ahead of the store, so the two use two cores; records reach
-    /// <paramref name="addRecord"/> in file order, from one task at a time.
+    /// Reads every item. Records go to <paramref name="addRecord"/>, in file order, while the file has shown no error;
+    /// after the first one the rest is only checked, so the answer lists every bad line at once. <paramref name="validate"/>
+    /// adds the store's own rules. (The store writes on a task of its own, so parsing and writing use two cores.)
     /// </summary>
     public static async Task<ImportOutcome> CollectAsync(
         IAsyncEnumerable<ImportItem> items,
@@ -74,62 +71,7 @@ internal static class UsageFileImport
         Action<long>? onRecord,
         CancellationToken cancellationToken)
     {
-        if (addRecord is null)
-        {
-            return await ReadAsync(items, validate, batch: null, onRecord, cancellationToken);
-        }
-
-        var batches = Channel.CreateBounded<UsageRecord[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    var outcome = await ReadAsync(items, validate, batch => batches.Writer.WriteAsync(batch, stop.Token), onRecord, stop.Token);
-                    batches.Writer.Complete();
-                    return outcome;
-                }
-                catch (Exception exception)
-                {
-                    batches.Writer.Complete(exception);
-                    throw;
-                }
-            },
-            stop.Token);
-
-        try
-        {
-            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
-            {
-                foreach (var record in batch)
-                {
-                    await addRecord(record, cancellationToken);
-                }
-            }
-        }
-        catch
-        {
-            // The store failed (or the reader did): stop the reader and let the first failure speak.
-            await stop.CancelAsync();
-            await Task.WhenAny(reader);
-            _ = reader.Exception;
-            throw;
-        }
-
-        return await reader;
-    }
-
-    private static async Task<ImportOutcome> ReadAsync(
-        IAsyncEnumerable<ImportItem> items,
-        Func<UsageRecord, long, IEnumerable<UsageError>>? validate,
-        Func<UsageRecord[], ValueTask>? batch,
-        Action<long>? onRecord,
-        CancellationToken cancellationToken)
-    {
-        const int BatchSize = 1024;
         var shown = new List<UsageError>();
-        var pending = new List<UsageRecord>(BatchSize);
         long errorCount = 0;
         long records = 0;
         await foreach (var item in items.WithCancellation(cancellationToken))
@@ -153,22 +95,12 @@ internal static class UsageFileImport
                     }
                 }
             }
-            else if (errorCount == 0 && batch is not null)
+            else if (errorCount == 0 && addRecord is not null)
             {
-                pending.Add(item.Record!);
-                if (pending.Count == BatchSize)
-                {
-                    await batch([.. pending]);
-                    pending.Clear();
-                }
+                await addRecord(item.Record!, cancellationToken);
             }
 
             onRecord?.Invoke(records);
-        }
-
-        if (errorCount == 0 && batch is not null && pending.Count > 0)
-        {
-            await batch([.. pending]);
         }
 
         return new ImportOutcome(records, shown, errorCount);

@@ -22,12 +22,12 @@ internal sealed class PriceOverrideStore(Database database, PriceBook prices, Re
     private const string StoredNamesSql = "SELECT DISTINCT model FROM usage_daily WHERE lower(model) = lower(@Model)";
 
     private const string RecordsSql = """
-        SELECT id, feature, occurred_at, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, cost_source
+        SELECT dedupe_key, feature, occurred_at, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, cost_nanos, cost_source
         FROM usage_records
         WHERE model = @Model AND occurred_at >= @From AND cost_source <> 'given'
         """;
 
-    private const string UpdateSql = "UPDATE usage_records SET cost_nanos = @cost, cost_source = @costSource WHERE id = @id";
+    private const string UpdateSql = "UPDATE usage_records SET cost_nanos = @cost, cost_source = @costSource WHERE dedupe_key = @key";
 
     public async Task<RepriceResult> SetAsync(PriceOverride price, CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ internal sealed class PriceOverrideStore(Database database, PriceBook prices, Re
             // Later overrides of the same model still win for their own periods: each record gets what is now in effect at its time.
             var snapshot = prices.Snapshot(PriceBook.ReadOverrides(connection, transaction).ToList());
             var deltas = new Dictionary<(string Feature, string Day, string Model), UsageDelta>();
-            using var update = RollupWriter.Prepare(connection, transaction, UpdateSql, "@cost", "@costSource", "@id");
+            using var update = RollupWriter.Prepare(connection, transaction, UpdateSql, "@cost", "@costSource", "@key");
             foreach (var model in connection.Query<string>(StoredNamesSql, new { price.Model }, transaction).ToList())
             {
                 // Streamed, updating as it goes: a row seen twice would get the same cost and be skipped, so this is safe.
@@ -79,7 +79,7 @@ internal sealed class PriceOverrideStore(Database database, PriceBook prices, Re
 
                     update.Parameters[0].Value = (object?)cost ?? DBNull.Value;
                     update.Parameters[1].Value = source;
-                    update.Parameters[2].Value = row.id;
+                    update.Parameters[2].Value = row.dedupe_key;
                     update.ExecuteNonQuery();
                     var key = (row.feature, days.DayOf(row.occurred_at), model);
                     if (!deltas.TryGetValue(key, out var delta))
@@ -95,12 +95,9 @@ internal sealed class PriceOverrideStore(Database database, PriceBook prices, Re
                 }
             }
 
-            using (var rollups = new RollupWriter(connection, transaction))
-            {
-                rollups.AddUsage(deltas);
-            }
-
-            transaction.Commit();
+            using var rollups = new RollupWriter(connection, transaction);
+            rollups.AddUsage(deltas);
+            rollups.Commit();
         }
 
         await prices.ReloadAsync(cancellationToken);
@@ -108,6 +105,6 @@ internal sealed class PriceOverrideStore(Database database, PriceBook prices, Re
     }
 
 #pragma warning disable IDE1006, SA1300 // column names, as Dapper maps them
-    private sealed record RecordRow(long id, string feature, long occurred_at, long input_tokens, long cached_input_tokens, long cache_write_tokens, long output_tokens, long? cost_nanos, string cost_source);
+    private sealed record RecordRow(byte[] dedupe_key, string feature, long occurred_at, long input_tokens, long cached_input_tokens, long cache_write_tokens, long output_tokens, long? cost_nanos, string cost_source);
 #pragma warning restore IDE1006, SA1300
 }
