@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Bot.Usage;
@@ -23,11 +24,13 @@ internal readonly record struct PreparedUsage(
 /// </summary>
 internal sealed class PreparedBatch(int capacity)
 {
-    private readonly PreparedUsage[] records = new PreparedUsage[capacity];
+    // Pooled: a batch's array is big enough for the large object heap, where a new one per batch (and per HTTP
+    // request) kept the GC doing full collections.
+    private PreparedUsage[] records = ArrayPool<PreparedUsage>.Shared.Rent(capacity);
 
     public int Count { get; private set; }
 
-    public bool IsFull => Count == records.Length;
+    public bool IsFull => Count == capacity;
 
     public ReadOnlySpan<PreparedUsage> Records => records.AsSpan(0, Count);
 
@@ -67,6 +70,14 @@ internal sealed class PreparedBatch(int capacity)
         Count = 0;
         Usage.Clear();
         Tasks.Clear();
+    }
+
+    /// <summary>Gives the array back to the pool; the batch holds nothing after this.</summary>
+    public void Release()
+    {
+        Clear();
+        ArrayPool<PreparedUsage>.Shared.Return(records);
+        records = [];
     }
 }
 /// <summary>A text that repeats on many records (feature, model, source), encoded to UTF-8 once. Equal by its text.</summary>

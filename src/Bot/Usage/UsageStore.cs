@@ -51,8 +51,7 @@ internal sealed class UsageIngest : IAsyncDisposable
     // A few batches in flight: enough to keep the writer busy while this side prepares the next, little memory.
     private readonly Channel<PreparedBatch> batches = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true });
 
-    // Batches the writer is done with, to fill again: a batch's array is big enough for the large object heap,
-    // where a new one per batch kept the GC doing full collections.
+    // Batches the writer is done with, to fill again.
     private readonly ConcurrentQueue<PreparedBatch> spareBatches = new();
     private readonly CancellationTokenSource stopWriting = new();
     private readonly StoredTexts texts = new();
@@ -119,7 +118,9 @@ internal sealed class UsageIngest : IAsyncDisposable
         else
         {
             await SendAsync(ct);
-            batches.Writer.Complete();
+
+            // Try: the writer completes the channel itself when it fails, and its failure is what the caller must see.
+            batches.Writer.TryComplete();
             await writing;
         }
 
@@ -140,6 +141,12 @@ internal sealed class UsageIngest : IAsyncDisposable
         }
 
         stopWriting.Dispose();
+        batch.Release();
+        while (spareBatches.TryDequeue(out var spare) || batches.Reader.TryRead(out spare))
+        {
+            spare.Release();
+        }
+
         await writer.DisposeAsync();
     }
 
