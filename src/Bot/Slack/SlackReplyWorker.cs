@@ -20,8 +20,22 @@ internal sealed class SlackReplyWorker(SlackWorkQueue queue, SlackDeliveryLedger
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => ConsumeAsync(stoppingToken)));
 
-    /// <summary>Queued work that never started gives its claims back, so Slack's retries can be answered by another instance.</summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private readonly Lock stopGate = new();
+    private Task? stopping;
+
+    /// <summary>
+    /// Queued work that never started gives its claims back, so Slack's retries can be answered by another instance.
+    /// Once: the host may call this twice, even at the same time, and two drains would each report a part.
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (stopGate)
+        {
+            return stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         var unstarted = queue.CloseAndDrain();
         await base.StopAsync(cancellationToken);
