@@ -103,15 +103,15 @@ internal sealed class RollupWriter : IDisposable
             failed = tasks_daily.failed + excluded.failed
         """;
 
-    // Sums past a ceiling, among the days this writer changed. SQLite turns an integer sum that overflows into a REAL,
-    // which compares as the huge number it is, so an overflow is caught here too.
-    private const string OverCeilingSql = """
-        SELECT day AS Day, feature AS Feature, model AS Model, cost_nanos AS CostNanos
+    // Sums past a ceiling, or not a whole number of nano-dollars, in the days this writer changed. SQLite turns an
+    // integer sum that overflows into a REAL, which compares as the huge number it is; typeof also finds a REAL sum
+    // stored before these checks (SQLite's own; a PostgreSQL bigint cannot hold one).
+    private const string SuspectSumsSql = """
+        SELECT day AS Day, feature AS Feature, model AS Model, cost_nanos AS CostNanos, typeof(cost_nanos) = 'integer' AS Whole
         FROM usage_daily
         WHERE day >= @first AND day <= @last
-          AND (cost_nanos > @maxCost OR input_tokens > @maxTokens OR cached_input_tokens > @maxTokens
-               OR cache_write_tokens > @maxTokens OR output_tokens > @maxTokens)
-        LIMIT 1
+          AND (cost_nanos > @maxCost OR typeof(cost_nanos) <> 'integer' OR input_tokens > @maxTokens
+               OR cached_input_tokens > @maxTokens OR cache_write_tokens > @maxTokens OR output_tokens > @maxTokens)
         """;
 
     // Raw statements: an import of a million records spread over many days makes hundreds of thousands of these
@@ -120,6 +120,8 @@ internal sealed class RollupWriter : IDisposable
     private readonly SqliteTransaction transaction;
     private readonly RawStatement usage;
     private readonly RawStatement tasks;
+    // The rows this writer changed: a suspect sum it did not touch (stored before the ceilings) is left alone.
+    private readonly HashSet<(string Day, string Feature, string Model)> changed = [];
     private string? firstDay;
     private string? lastDay;
 
@@ -157,6 +159,7 @@ internal sealed class RollupWriter : IDisposable
         usage.Bind(9, delta.CostNanos);
         usage.Bind(10, delta.UnpricedRecords);
         usage.Execute();
+        changed.Add((day, feature, model));
         if (firstDay is null || string.CompareOrdinal(day, firstDay) < 0)
         {
             firstDay = day;
@@ -178,24 +181,22 @@ internal sealed class RollupWriter : IDisposable
     }
 
     /// <summary>
-    /// Commits the caller's transaction, unless a daily sum this writer changed is past its ceiling: then it throws
-    /// <see cref="UsageRejectedException"/> and the caller's transaction rolls everything back when disposed.
-    /// Checked once here rather than per upsert: reading each sum back made an import's rollups three times slower.
+    /// Commits the caller's transaction, unless a daily sum this writer changed is past its ceiling or not a whole
+    /// number of nano-dollars: then it throws <see cref="UsageRejectedException"/> and the caller's transaction rolls
+    /// everything back when disposed. Checked once here rather than per upsert: reading each sum back made an
+    /// import's rollups three times slower.
     /// </summary>
     public void Commit()
     {
         if (firstDay is not null)
         {
-            var over = connection.QueryFirstOrDefault<OverCeiling>(
-                OverCeilingSql,
+            var suspects = connection.Query<SuspectSum>(
+                SuspectSumsSql,
                 new { first = firstDay, last = lastDay, maxCost = UsageValidation.MaxDailyCostNanos, maxTokens = UsageValidation.MaxDailyTokens },
                 transaction);
-            if (over is { } row)
+            if (suspects.FirstOrDefault(row => changed.Contains((row.Day, row.Feature, row.Model))) is { } row)
             {
-                throw new UsageRejectedException(row.CostNanos > UsageValidation.MaxDailyCostNanos
-                    ? $"The records of {UsageValidation.Echo(row.Feature)} with {UsageValidation.Echo(row.Model)} on {row.Day} would cost {Money.Format(row.CostNanos / Money.NanosPerDollar)} that day, " +
-                      $"more than {Money.Format(Money.FromNanos(UsageValidation.MaxDailyCostNanos))}, the most one feature, model and day may sum to: check the costs; nothing was stored."
-                    : $"The records of {UsageValidation.Echo(row.Feature)} with {UsageValidation.Echo(row.Model)} on {row.Day} would count more than {UsageValidation.MaxDailyTokens:#,##0} tokens of one kind that day: check the counts; nothing was stored.");
+                throw new UsageRejectedException(Refusal(row));
             }
         }
 
@@ -208,8 +209,22 @@ internal sealed class RollupWriter : IDisposable
         tasks.Dispose();
     }
 
-    // Properties, so Dapper converts the cost whether SQLite hands it over as an integer or, overflowed, as a REAL.
-    private sealed class OverCeiling
+    private static string Refusal(SuspectSum row)
+    {
+        var what = $"{UsageValidation.Echo(row.Feature)} with {UsageValidation.Echo(row.Model)} on {row.Day}";
+        if (!row.Whole)
+        {
+            return $"The stored cost of {what} is not a whole number of nano-dollars, so nothing more is added to it; nothing was stored.";
+        }
+
+        return row.CostNanos > UsageValidation.MaxDailyCostNanos
+            ? $"The records of {what} would cost {Money.Format(row.CostNanos / Money.NanosPerDollar)} that day, " +
+              $"more than {Money.Format(Money.FromNanos(UsageValidation.MaxDailyCostNanos))}, the most one feature, model and day may sum to: check the costs; nothing was stored."
+            : $"The records of {what} would count more than {UsageValidation.MaxDailyTokens:#,##0} tokens of one kind that day: check the counts; nothing was stored.";
+    }
+
+    // Properties, so Dapper converts the cost whether SQLite hands it over as an integer or as a REAL.
+    private sealed class SuspectSum
     {
         public string Day { get; init; } = string.Empty;
 
@@ -218,6 +233,8 @@ internal sealed class RollupWriter : IDisposable
         public string Model { get; init; } = string.Empty;
 
         public decimal CostNanos { get; init; }
+
+        public bool Whole { get; init; }
     }
 
     internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
