@@ -26,17 +26,51 @@ internal sealed class RollupZone(Database database, ReportingClock clock, ILogge
 
     private const string TaskRowsSql = "SELECT feature, completed_at, succeeded FROM tasks";
 
-    /// <summary>Returns true when the rollups were rebuilt.</summary>
+    /// <summary>
+    /// Returns true when the rollups were rebuilt. Throws <see cref="StartupException"/> when the records, summed by
+    /// the new zone's days, pass a daily ceiling (nothing changes then).
+    /// </summary>
     public bool EnsureCurrent()
     {
         var zone = clock.Zone.Id;
         using var connection = database.Open();
+
+        // Read without a transaction first: every start of every verb comes here, and a write transaction would wait
+        // for a running import to finish (and fail with "database is locked" if it takes longer than the busy timeout).
+        if (connection.QueryFirstOrDefault<string>(ReadZoneSql, new { Key = SettingKey }) == zone)
+        {
+            return false;
+        }
+
         using var transaction = connection.BeginTransaction();
         var built = connection.QueryFirstOrDefault<string>(ReadZoneSql, new { Key = SettingKey }, transaction);
         if (built == zone)
         {
             return false;
         }
+
+        try
+        {
+            Rebuild(connection, transaction, zone, built);
+        }
+        catch (UsageRejectedException refused)
+        {
+            throw new StartupException(
+                $"The daily rollups cannot be rebuilt for Reporting:TimeZone {zone} (they are for {built ?? "no zone yet"}): {refused.Message} " +
+                $"Set Reporting:TimeZone back to {built ?? "its previous value"}, or check those records.",
+                refused);
+        }
+
+        if (built is not null)
+        {
+            logger.LogInformation("Rebuilt the daily rollups for time zone {Zone} (they were for {Previous})", zone, built);
+        }
+
+        return true;
+    }
+
+    private void Rebuild(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string zone, string? built)
+    {
 
         connection.Execute("DELETE FROM usage_daily", transaction: transaction);
         connection.Execute("DELETE FROM tasks_daily", transaction: transaction);
@@ -95,11 +129,5 @@ internal sealed class RollupZone(Database database, ReportingClock clock, ILogge
 
         connection.Execute(SaveZoneSql, new { Key = SettingKey, Value = zone }, transaction);
         rollups.Commit();
-        if (built is not null)
-        {
-            logger.LogInformation("Rebuilt the daily rollups for time zone {Zone} (they were for {Previous})", zone, built);
-        }
-
-        return true;
     }
 }

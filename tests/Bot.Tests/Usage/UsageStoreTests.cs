@@ -179,6 +179,54 @@ public sealed class UsageStoreTests
     }
 
     [Fact]
+    public async Task Startup_ZoneChangeWouldPushADayPastTheCeiling_RefusesInPlainWordsAndChangesNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("roi-zone-").FullName;
+        var path = Path.Combine(folder, "roi.db");
+        using (var utc = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
+        {
+            // $600M on each of two UTC days; both fall on 2026-10-02 in Karachi (UTC+5): $1.2 billion, past the ceiling.
+            await IngestAsync(utc, "tests", Record(timestamp: "2026-10-01T22:00:00Z", cost: 1m, recordId: "a"), Record(timestamp: "2026-10-02T01:00:00Z", cost: 1m, recordId: "b"));
+            Execute(utc, "UPDATE usage_records SET cost_nanos = 600000000000000000; UPDATE usage_daily SET cost_nanos = 600000000000000000");
+        }
+
+        var refused = await Assert.ThrowsAsync<StartupException>(() => RealHost.StartAndStopAsync($"--Storage:Path={path}", "--Reporting:TimeZone=Asia/Karachi"));
+
+        Assert.StartsWith("The daily rollups cannot be rebuilt for Reporting:TimeZone Asia/Karachi (they are for UTC): The records of support-triage with gpt-4o-mini on 2026-10-02 would cost $1,200,000,000.00 that day", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Set Reporting:TimeZone back to UTC, or check those records.", refused.Message, StringComparison.Ordinal);
+        using var again = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path });
+        Assert.Equal(["2026-10-01", "2026-10-02"], Rows<string>(again, "SELECT day FROM usage_daily ORDER BY day"));
+    }
+
+    [Fact]
+    public async Task Startup_WhileAnotherProcessHoldsTheWriteLock_AnswersWithoutWaitingForIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("roi-lock-").FullName;
+        var path = Path.Combine(folder, "roi.db");
+        using (var first = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
+        {
+            await IngestAsync(first, "tests", Record(recordId: "a"));
+        }
+
+        // An import in another process holds the write lock for as long as it runs.
+        using var import = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        import.Open();
+        using var holding = import.BeginTransaction();
+        Dapper.SqlMapper.Execute(import, "INSERT INTO settings (key, value) VALUES ('held', 'by import')", transaction: holding);
+
+        // Starting waited for the lock (60 s, then "database is locked") before the fix; a generous bound, not a speed target.
+        var asking = Task.Run(async () =>
+        {
+            using var asker = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path });
+            return await asker.Service<Bot.Chat.ChatDispatcher>().HandleAsync(new Bot.Chat.CommandContext(new Bot.Chat.ChatAddress("local", "t"), "u", "u"), "roi features", CancellationToken.None);
+        });
+        var reply = await asking.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(reply.IsError);
+        Assert.Contains("support-triage", Bot.Chat.PlainTextRenderer.Render(reply), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_WhileReaderAsksInALoop_NeitherFailsWithDatabaseLocked()
     {
         using var app = new BotApplication();
