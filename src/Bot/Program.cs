@@ -18,6 +18,11 @@ catch (OptionsValidationException refused)
 
     return 1;
 }
+catch (CommandLineMistakeException mistake)
+{
+    await Console.Error.WriteLineAsync(mistake.Message);
+    return 2;
+}
 catch (Bot.StartupException refused)
 {
     await Console.Error.WriteLineAsync("The bot cannot start:");

@@ -32,6 +32,11 @@ internal static class BotCommandLine
             // The text argument takes every word, settings included: `--Key=value` words are settings, not chat.
             var words = result.GetValue(askText) ?? [];
             var settings = words.Where(IsSetting).ToArray();
+            if (settings.Select(setting => HostSettings.Problem(setting, ask)).FirstOrDefault(problem => problem is not null) is { } problem)
+            {
+                throw new CommandLineMistakeException(problem);
+            }
+
             var text = string.Join(' ', words.Where(word => !IsSetting(word)));
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -69,6 +74,6 @@ internal static class BotCommandLine
 
     private static bool IsSetting(string word) => word.StartsWith("--", StringComparison.Ordinal) && word.Contains('=', StringComparison.Ordinal);
 
-    /// <summary>The tokens no verb claimed, such as --Storage:Path=x or --urls=..., for the host's configuration.</summary>
-    internal static string[] HostArguments(ParseResult result) => [.. result.UnmatchedTokens];
+    /// <summary>The tokens no verb claimed, such as --Storage:Path=x or --urls=..., for the host's configuration (checked: see <see cref="HostSettings"/>).</summary>
+    internal static string[] HostArguments(ParseResult result) => HostSettings.From(result);
 }
