@@ -4,8 +4,8 @@ using Bot.Chat;
 namespace Bot.Cli;
 
 /// <summary>
-/// The executable's verbs. Unrecognised `--key=value` tokens pass through to the host configuration, which is also
-/// how WebApplicationFactory hands its settings to the app in tests.
+/// The executable's verbs. Words no verb claims pass through to the host configuration once <see cref="HostSettings"/>
+/// has checked that each is a setting the bot reads (WebApplicationFactory hands its settings to the app this way too).
 /// </summary>
 internal static class BotCommandLine
 {
