@@ -35,6 +35,20 @@ public sealed class DemoTests
     }
 
     [Fact]
+    public async Task Demo_LoadedAgainAfterAUserReportedACount_KeepsTheUsersCount()
+    {
+        using var app = new BotApplication();
+        await DemoLoader.LoadAsync(app.Services, default);
+        await app.Service<Bot.Usage.TaskStore>().SaveAsync([], [new Bot.Usage.TaskCountReport("meeting-summary", "2026-11", 1_900, 25)], default);
+
+        await DemoLoader.LoadAsync(app.Services, default);
+
+        Assert.Equal((1_900L, 25L), Bot.Tests.Usage.UsageTestKit.Rows<(long, long)>(app, "SELECT succeeded, failed FROM task_counts WHERE feature = 'meeting-summary' AND month = '2026-11'").Single());
+        var row = (await app.AskAsync("roi")).Tables[0].Rows.Single(r => r[0] == "meeting-summary");
+        Assert.Equal("1,900", row[1]);
+    }
+
+    [Fact]
     public async Task Demo_EarlierMonths_ShowATrend()
     {
         using var app = new BotApplication();

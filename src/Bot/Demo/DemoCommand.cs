@@ -28,7 +28,7 @@ internal static class DemoCommand
 
 internal static class DemoLoader
 {
-    /// <summary>Stores the demo once: record ids dedupe usage, counts replace, and baselines a user set are kept.</summary>
+    /// <summary>Stores the demo once: record ids dedupe usage, and task counts and baselines a user set are kept.</summary>
     public static async Task<string> LoadAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var clock = services.GetRequiredService<ReportingClock>();
@@ -49,7 +49,7 @@ internal static class DemoLoader
         var counts = DemoData.Features
             .SelectMany(feature => months.Select((month, i) => new TaskCountReport(feature.Name, month.Label, feature.Months[i].Tasks, 0)))
             .ToList();
-        await services.GetRequiredService<TaskStore>().SaveAsync([], counts, cancellationToken);
+        await services.GetRequiredService<TaskStore>().SaveCountsIfAbsentAsync(counts, cancellationToken);
 
         var baselines = services.GetRequiredService<BaselineStore>();
         var existing = await baselines.AllBaselinesAsync(cancellationToken);

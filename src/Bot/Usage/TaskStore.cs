@@ -36,7 +36,32 @@ internal sealed class TaskStore(Database database, ReportingClock clock, TimePro
         ON CONFLICT (feature, month) DO UPDATE SET succeeded = excluded.succeeded, failed = excluded.failed, reported_at = excluded.reported_at
         """;
 
+    private const string KeepCountSql = """
+        INSERT INTO task_counts (feature, month, succeeded, failed, reported_at) VALUES (@Feature, @Month, @Succeeded, @Failed, @ReportedAt)
+        ON CONFLICT (feature, month) DO NOTHING
+        """;
+
     private const string EnsureFeatureSql = "INSERT INTO features (name, created_at) VALUES (@Name, @CreatedAt) ON CONFLICT (name) DO NOTHING";
+
+    /// <summary>
+    /// Saves month counts only where none was reported for that feature and month (the demo's: a count a user
+    /// reported is kept, the way a baseline a user set is). Returns how many were saved.
+    /// </summary>
+    public async Task<int> SaveCountsIfAbsentAsync(IReadOnlyList<TaskCountReport> counts, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        using var transaction = connection.BeginTransaction();
+        var saved = 0;
+        foreach (var count in counts)
+        {
+            connection.Execute(EnsureFeatureSql, new { Name = count.Feature, CreatedAt = now }, transaction);
+            saved += connection.Execute(KeepCountSql, new { count.Feature, count.Month, count.Succeeded, count.Failed, ReportedAt = now }, transaction);
+        }
+
+        transaction.Commit();
+        return saved;
+    }
 
     /// <summary>Saves everything in one transaction. Features must already be normalised (<see cref="FeatureName"/>).</summary>
     public async Task<TaskSaveResult> SaveAsync(IReadOnlyList<TaskReport> tasks, IReadOnlyList<TaskCountReport> counts, CancellationToken cancellationToken)
