@@ -201,7 +201,7 @@ internal static class DigestBuilder
             var since = streak.Count == 1 ? string.Empty : $", unpriced for {Persisted(input, streak)}";
             var features = string.Join(", ", model.Select(u => u.Feature).Distinct());
             yield return new Highlight(HighlightKind.Warning,
-                $"Unpriced model {model.Key}: {Money.FormatCount(model.Sum(u => u.UnpricedRecords))} records, {Money.FormatCount(model.Sum(u => u.TotalTokens))} tokens ({features}) not in the cost{since}. Set its price per million tokens with `roi price {model.Key} input $<amount> output $<amount>`.");
+                $"Unpriced model {model.Key}: {Money.FormatCount(model.Sum(u => u.UnpricedRecords), "record", "records")}, {Money.FormatCount(model.Sum(u => u.TotalTokens))} tokens ({features}) not in the cost{since}. Set its price per million tokens with `roi price {model.Key} input $<amount> output $<amount>`.");
         }
     }
 

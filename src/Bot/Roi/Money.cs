@@ -53,4 +53,7 @@ internal static class Money
     }
 
     public static string FormatCount(long count) => count.ToString("#,##0", CultureInfo.InvariantCulture);
+
+    /// <summary>A count with its noun: "1 record", "2,000 records".</summary>
+    public static string FormatCount(long count, string one, string many) => $"{FormatCount(count)} {(count == 1 ? one : many)}";
 }

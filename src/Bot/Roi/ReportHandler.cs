@@ -106,7 +106,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
             Money.FormatCount(u.CachedInputTokens),
             Money.FormatCount(u.CacheWriteTokens),
             Money.FormatCount(u.OutputTokens),
-            u.UnpricedRecords > 0 ? $"unpriced ({Money.FormatCount(u.UnpricedRecords)} records)" : Money.Format(u.Cost),
+            u.UnpricedRecords > 0 ? $"unpriced ({Money.FormatCount(u.UnpricedRecords, "record", "records")})" : Money.Format(u.Cost),
         ]).ToList();
 
         var tables = new List<ReplyTable>
@@ -126,7 +126,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
         basis.Add(baseline is null
             ? $"Baseline: none. Set one with `roi baseline {feature} 20m @ $50/h`."
             : $"Baseline: {baseline.Describe()}{(baseline.Unit is { } unit ? $" per {unit}" : string.Empty)}, set by {baseline.SetBy} on {clock.LocalDay(baseline.SetAt):yyyy-MM-dd}.");
-        basis.Add($"AI cost: {Money.Format(row.Input.ApiCost)} API + {Money.Format(row.Input.Overhead)} overhead over {Money.FormatCount(row.SucceededTasks)} succeeded tasks ({Money.FormatCount(row.Input.FailedTasks)} failed).");
+        basis.Add($"AI cost: {Money.Format(row.Input.ApiCost)} API + {Money.Format(row.Input.Overhead)} overhead over {Money.FormatCount(row.SucceededTasks, "succeeded task", "succeeded tasks")} ({Money.FormatCount(row.Input.FailedTasks)} failed).");
         var describe = priceInfo.FirstOrDefault();
         if (describe is not null)
         {

@@ -78,7 +78,7 @@ internal static class RoiTables
             var tokens = model.Sum(u => u.TotalTokens);
             var features = string.Join(", ", model.Select(u => u.Feature).Distinct());
             highlights.Add(new Highlight(HighlightKind.Warning,
-                $"Unpriced model {model.Key}: {Money.FormatCount(model.Sum(u => u.UnpricedRecords))} records, {Money.FormatCount(tokens)} tokens ({features}) not in the cost. Set its price per million tokens with `roi price {model.Key} input $<amount> output $<amount>`."));
+                $"Unpriced model {model.Key}: {Money.FormatCount(model.Sum(u => u.UnpricedRecords), "record", "records")}, {Money.FormatCount(tokens)} tokens ({features}) not in the cost. Set its price per million tokens with `roi price {model.Key} input $<amount> output $<amount>`."));
         }
 
         return highlights;

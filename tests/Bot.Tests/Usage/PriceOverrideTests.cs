@@ -18,7 +18,7 @@ public sealed class PriceOverrideTests
 
         Assert.False(reply.IsError, string.Join(" ", reply.Body));
         Assert.Equal("Price set for acme-llm", reply.Title);
-        Assert.Contains("Re-priced 1 stored records (1 were unpriced); their cost changed by +$2.00.", reply.Body[1]);
+        Assert.Contains("Re-priced 1 stored record (1 was unpriced); their cost changed by +$2.00.", reply.Body[1]);
 
         // $1 × 1M input + $2 × 0.5M output = $2; the record with a provider-given cost keeps its $0.25.
         Assert.Equal([(2_000_000_000L, "override"), (250_000_000L, "given")], Rows<(long, string)>(app, "SELECT cost_nanos, cost_source FROM usage_records ORDER BY cost_source DESC"));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Bot.Cli;
+using Bot.Roi;
 
 namespace Bot.Usage.Importers;
 
@@ -139,8 +140,8 @@ internal static class ImportCommand
         }
 
         await output.WriteLineAsync(stored is null
-            ? string.Create(CultureInfo.InvariantCulture, $"Checked {outcome.Records:#,##0} records in {arguments.File}: no errors (nothing stored)")
-            : string.Create(CultureInfo.InvariantCulture, $"Imported {stored.Stored:#,##0} records ({stored.Duplicates:#,##0} duplicates skipped) from {arguments.File}"));
+            ? string.Create(CultureInfo.InvariantCulture, $"Checked {Money.FormatCount(outcome.Records, "record", "records")} in {arguments.File}: no errors (nothing stored)")
+            : string.Create(CultureInfo.InvariantCulture, $"Imported {Money.FormatCount(stored.Stored, "record", "records")} ({Money.FormatCount(stored.Duplicates, "duplicate", "duplicates")} skipped) from {arguments.File}"));
         return 0;
     }
 

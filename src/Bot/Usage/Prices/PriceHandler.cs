@@ -144,7 +144,7 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
         var body = new List<string> { $"{model}: {price.Prices.Describe()}, {since}. Set by {context.UserName}." };
         body.Add(result.Records == 0
             ? "No stored records needed re-pricing (records with a provider-given cost keep it)."
-            : $"Re-priced {Money.FormatCount(result.Records)} stored records ({Money.FormatCount(result.NowPriced)} were unpriced); their cost changed by {Signed(result.CostChange)}. Records with a provider-given cost keep it.");
+            : $"Re-priced {Money.FormatCount(result.Records, "stored record", "stored records")} ({Money.FormatCount(result.NowPriced)} {(result.NowPriced == 1 ? "was" : "were")} unpriced); their cost changed by {Signed(result.CostChange)}. Records with a provider-given cost keep it.");
         // Without a cached price, cached tokens cost the input price: say so when the catalog knew better.
         if (cached is null && prices.Catalog.Find(model, now)?.Prices.CachedInputPerMillion is { } catalogCached && catalogCached != input.Value)
         {

@@ -110,7 +110,7 @@ public sealed class ImportCommandTests : IDisposable
         var api = await ImportAsync(page, "--feature", "meeting-summary");
 
         Assert.Contains("Imported 3 records (0 duplicates skipped)", export.Output, StringComparison.Ordinal);
-        Assert.Contains("Imported 0 records (1 duplicates skipped)", api.Output, StringComparison.Ordinal);
+        Assert.Contains("Imported 0 records (1 duplicate skipped)", api.Output, StringComparison.Ordinal);
         Assert.Equal(23600 + 1500 + 39000, await ScalarAsync("SELECT SUM(input_tokens) FROM usage_records"));
         Assert.Equal(1000, await ScalarAsync("SELECT SUM(cache_write_tokens) FROM usage_records"));
         Assert.Equal(22, await ScalarAsync("SELECT SUM(requests) FROM usage_records WHERE feature = 'meeting-summary'"));
