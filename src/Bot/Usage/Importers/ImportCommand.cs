@@ -103,7 +103,8 @@ internal static class ImportCommand
             return BadInvocation;
         }
 
-        await using var app = BotHost.Build(hostArguments);
+        // Quiet like the other one-shot verbs: on a new database the migrations' log lines came before the summary.
+        await using var app = BotCommandLine.BuildVerbHost(hostArguments);
         var time = app.Services.GetRequiredService<TimeProvider>();
         var showProgress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         var progress = new ImportProgress(error, () => stream.CanSeek ? stream.Position : 0, stream.CanSeek ? stream.Length : 0, time, showProgress);
