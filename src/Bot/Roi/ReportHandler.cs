@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Bot.Charts;
 using Bot.Chat;
 
 namespace Bot.Roi;
 
 /// <summary>`roi`, `roi &lt;period&gt;`, `roi &lt;feature&gt; [period]`: the table, or one feature in depth.</summary>
-internal sealed class ReportHandler(RoiReader reader, BaselineStore store, ReportingClock clock, IEnumerable<IModelPriceInfo> priceInfo, ChartService charts) : ICommandHandler
+internal sealed partial class ReportHandler(RoiReader reader, BaselineStore store, ReportingClock clock, IEnumerable<IModelPriceInfo> priceInfo, ChartService charts) : ICommandHandler
 {
     private const int TrendMonths = 6;
 
@@ -172,6 +173,12 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
             return Reply.Error($"'{text}' is not a period I know", $"Did you mean `{period}`? Periods: {ReportingPeriod.Forms}.");
         }
 
+        // `Q3`, `nov`, `November`: a period without its year.
+        if (PeriodWithoutYear().IsMatch(text) && !known.Contains(text.ToLowerInvariant(), StringComparer.Ordinal))
+        {
+            return Reply.Error($"'{text}' is not a period I know", $"Periods carry their year: {ReportingPeriod.Forms}.");
+        }
+
         var suggestions = FeatureName.Suggest(text, known);
         var hint = suggestions.Count > 0
             ? $"Did you mean {string.Join(" or ", suggestions.Select(s => $"`{s}`"))}?"
@@ -184,4 +191,7 @@ internal sealed class ReportHandler(RoiReader reader, BaselineStore store, Repor
 
     private static Reply WrongForm(string problem) =>
         Reply.Error(problem, "Forms: `roi`, `roi <period>`, `roi <feature> [period]`. `roi help` lists every command.");
+
+    [GeneratedRegex("^(q[1-4]|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PeriodWithoutYear();
 }

@@ -118,6 +118,19 @@ public sealed class ReportHandlerTests
     }
 
     [Theory]
+    [InlineData("roi Q3")]
+    [InlineData("roi nov")]
+    [InlineData("roi November")]
+    public async Task Roi_PeriodWithoutYear_SaysPeriodsCarryTheirYear(string text)
+    {
+        using var app = await SeedAsync();
+        var reply = await app.AskAsync(text);
+        Assert.True(reply.IsError);
+        Assert.Equal($"'{text[4..]}' is not a period I know", reply.Title);
+        Assert.Contains("Periods carry their year: `2026-11`, `2026-Q3`", reply.Text());
+    }
+
+    [Theory]
     [InlineData("roi 1900-01", "'1900-01' is out of range: years from 2000 to 2999 only.")]
     [InlineData("roi 2026-00", "'2026-00' is not a period I know.")]
     public async Task Roi_PeriodOutOfRange_SaysWhy(string text, string title)

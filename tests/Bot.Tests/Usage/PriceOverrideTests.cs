@@ -26,6 +26,16 @@ public sealed class PriceOverrideTests
     }
 
     [Fact]
+    public async Task Price_ShowUnpricedModel_AsksForTheProvidersPriceWithoutMadeUpNumbers()
+    {
+        using var app = new BotApplication();
+
+        var reply = await Ask(app, "roi price acme-llm");
+
+        Assert.Equal("acme-llm is unpriced: its tokens are counted but cost nothing in `roi` until you set its provider's list price per million tokens: `roi price acme-llm input $<amount> output $<amount>`.", reply.Body[0]);
+    }
+
+    [Fact]
     public async Task Price_FromDate_RepricesOnlyLaterRecordsAndLaterIngestsUseIt()
     {
         using var app = new BotApplication();

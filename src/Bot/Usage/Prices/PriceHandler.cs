@@ -161,7 +161,7 @@ internal sealed class PriceHandler(PriceBook prices, PriceOverrideStore store, R
         var body = new List<string>
         {
             quote is null
-                ? $"{model} is unpriced: its tokens are counted but cost nothing in `roi` until you set a price, for example `roi price {model} input $0.15 output $0.60`."
+                ? $"{model} is unpriced: its tokens are counted but cost nothing in `roi` until you set its provider's list price per million tokens: `roi price {model} input $<amount> output $<amount>`."
                 : $"Now: {quote.Describe()}.",
         };
         var catalog = prices.Catalog.Find(model, now);
