@@ -31,6 +31,7 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly HashSet<StoredText> ensuredFeatures = [];
     private readonly Dictionary<DateOnly, string> dayTexts = [];
+    private readonly List<string> newFeatures = [];
 
     private SqliteTransaction? transaction;
     private RawStatement? insertRecord;
@@ -44,6 +45,9 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
         this.days = days;
         this.time = time;
     }
+
+    /// <summary>Features the upload created (no record, task or baseline had named them before), in order.</summary>
+    public IReadOnlyList<string> NewFeatures => newFeatures;
 
     /// <summary>Records newly stored so far (the others were already stored: duplicates).</summary>
     public long Stored { get; private set; }
@@ -124,7 +128,10 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
             {
                 ensureFeature!.BindText(1, pending.Feature);
                 ensureFeature.Bind(2, now);
-                ensureFeature.Execute();
+                if (ensureFeature.Execute() == 1)
+                {
+                    newFeatures.Add(pending.Feature.Text);
+                }
             }
         }
     }

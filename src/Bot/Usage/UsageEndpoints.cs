@@ -93,7 +93,7 @@ internal static class UsageEndpoints
             }
 
             var result = await ingest.CommitAsync(cancellationToken);
-            return Results.Ok(new { received = result.Received, stored = result.Stored, duplicates = result.Duplicates });
+            return Results.Ok(new { received = result.Received, stored = result.Stored, duplicates = result.Duplicates, new_features = ingest.NewFeatures });
         }
         catch (SqliteException e) when (e.SqliteErrorCode == BusyErrorCode)
         {

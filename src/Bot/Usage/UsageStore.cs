@@ -79,6 +79,9 @@ internal sealed class UsageIngest : IAsyncDisposable
 
     public long Received => received;
 
+    /// <summary>After <see cref="CommitAsync"/>: the features this upload created, so a typo in a feature name is seen.</summary>
+    public IReadOnlyList<string> NewFeatures => writer.NewFeatures;
+
     /// <summary>Adds one record (validated with <see cref="UsageValidation"/> first; an invalid one throws).</summary>
     public Task AddAsync(UsageRecord record, CancellationToken ct) => AddAsync(record, source, ct);
 

@@ -63,8 +63,12 @@ public sealed class UsageApiTests
         var again = await client.PostAsync("/api/usage", Json(TwoRecords));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal((2, 2, 0), Counts(await first.Content.ReadFromJsonAsync<JsonElement>()));
-        Assert.Equal((2, 0, 2), Counts(await again.Content.ReadFromJsonAsync<JsonElement>()));
+        var firstBody = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((2, 2, 0), Counts(firstBody));
+        Assert.Equal(["support-triage"], firstBody.GetProperty("new_features").EnumerateArray().Select(f => f.GetString()));
+        var againBody = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((2, 0, 2), Counts(againBody));
+        Assert.Empty(againBody.GetProperty("new_features").EnumerateArray());
 
         // input_tokens included the 1,000 cached tokens: 200 uncached + 1,000 cached + 10 output at $0.15 / $0.075 / $0.60 per M.
         var first1 = Rows<(long Input, long Cached, long Cost, string Source, string? Task)>(app, "SELECT input_tokens, cached_input_tokens, cost_nanos, cost_source, task_id FROM usage_records ORDER BY occurred_at DESC");

@@ -113,6 +113,7 @@ internal static class ImportCommand
         // error with its line instead of an exception.
         ImportOutcome outcome;
         IngestResult? stored = null;
+        IReadOnlyList<string> newFeatures = [];
         var prices = app.Services.GetRequiredService<Prices.PriceBook>().Snapshot();
         IEnumerable<UsageError> StoreRules(UsageRecord record, long line) =>
             UsageValidation.IsValid(record)
@@ -130,6 +131,7 @@ internal static class ImportCommand
             if (!outcome.Refused)
             {
                 stored = await ingest.CommitAsync(cancellationToken);
+                newFeatures = ingest.NewFeatures;
             }
         }
 
@@ -143,7 +145,21 @@ internal static class ImportCommand
         await output.WriteLineAsync(stored is null
             ? string.Create(CultureInfo.InvariantCulture, $"Checked {Money.FormatCount(outcome.Records, "record", "records")} in {arguments.File}: no errors (nothing stored)")
             : string.Create(CultureInfo.InvariantCulture, $"Imported {Money.FormatCount(stored.Stored, "record", "records")} ({Money.FormatCount(stored.Duplicates, "duplicate", "duplicates")} skipped) from {arguments.File}"));
+        if (newFeatures.Count > 0)
+        {
+            var known = (await app.Services.GetRequiredService<BaselineStore>().FeatureNamesAsync(cancellationToken)).Except(newFeatures, StringComparer.Ordinal).ToList();
+            await output.WriteLineAsync(NewFeaturesText(newFeatures, known));
+        }
+
         return 0;
+    }
+
+    /// <summary>Names the features an import created, with a "did you mean" for any close to one known before: a typo shows.</summary>
+    internal static string NewFeaturesText(IReadOnlyList<string> created, IReadOnlyList<string> knownBefore)
+    {
+        var names = created.Take(20).Select(name => FeatureName.Suggest(name, knownBefore) is [var close, ..] ? $"{name} (did you mean {close}?)" : name);
+        var more = created.Count > 20 ? $" and {created.Count - 20} more" : string.Empty;
+        return $"New {(created.Count == 1 ? "feature" : "features")}: {string.Join(", ", names)}{more}. Each needs a baseline before `roi` can compare it: `roi baseline <feature> <minutes>m @ $<rate>/h`.";
     }
 
     internal static string RefusalText(string file, ImportOutcome outcome)

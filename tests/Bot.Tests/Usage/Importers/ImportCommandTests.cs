@@ -67,6 +67,19 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_FeatureNamedForTheFirstTime_IsNamedWithTheKnownFeatureItMayBeATypoOf()
+    {
+        const string Header = "timestamp,feature,model,input_tokens,output_tokens\n";
+        await ImportAsync(WriteFile("known.csv", Header + "2026-11-05T10:00:00Z,ticket-routing,gpt-4o-mini,100,10\n"));
+
+        var typo = await ImportAsync(WriteFile("typo.csv", Header + "2026-11-06T10:00:00Z,tickte-routing,gpt-4o-mini,100,10\n2026-11-06T11:00:00Z,ticket-routing,gpt-4o-mini,100,10\n"));
+        var again = await ImportAsync(WriteFile("again.csv", Header + "2026-11-07T10:00:00Z,tickte-routing,gpt-4o-mini,100,10\n"));
+
+        Assert.Contains("New feature: tickte-routing (did you mean ticket-routing?). Each needs a baseline", typo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("New feature", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_FileWithABadLineAfterGoodOnes_StoresNothingAndListsEveryError()
     {
         var path = WriteFile("usage.csv", string.Join('\n',
