@@ -33,6 +33,14 @@ internal sealed record Baseline(
         return human;
     }
 
+    /// <summary>The baseline as typed in chat after the feature: `20m @ $50/h review 5m`, `$0.40/task`.</summary>
+    public string ChatForm()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var form = FixedAmount is { } amount ? $"{Money.Format(amount)}/task" : $"{Minutes!.Value.ToString("0.##", invariant)}m @ {Money.Format(HourlyRate!.Value)}/h";
+        return ReviewMinutes > 0 ? $"{form} review {ReviewMinutes.ToString("0.##", invariant)}m" : form;
+    }
+
     /// <summary>The baseline in effect at <paramref name="instant"/>: the latest that started before it.</summary>
     public static Baseline? InEffect(IEnumerable<Baseline> history, DateTimeOffset instant) =>
         history.Where(b => b.EffectiveFrom < instant).OrderBy(b => b.EffectiveFrom).ThenBy(b => b.SetAt).LastOrDefault();

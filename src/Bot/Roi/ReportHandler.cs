@@ -124,8 +124,11 @@ internal sealed partial class ReportHandler(RoiReader reader, BaselineStore stor
 
         var basis = new List<string>();
         var baseline = row.Input.Baseline;
+        var later = baseline is null ? (await store.AllBaselinesAsync(cancellationToken))[feature].MinBy(b => b.EffectiveFrom) : null;
         basis.Add(baseline is null
-            ? $"Baseline: none. Set one with `roi baseline {feature} 20m @ $50/h`."
+            ? later is not null
+                ? $"Baseline: none in effect in {PeriodTitle(period)}; the first starts {clock.LocalDay(later.EffectiveFrom):yyyy-MM-dd}. To cover this period, set one with `from`: `roi baseline {feature} {later.ChatForm()} from {period.FirstDay:yyyy-MM-dd}`."
+                : $"Baseline: none. Set one with `roi baseline {feature} 20m @ $50/h`."
             : $"Baseline: {baseline.Describe()}{(baseline.Unit is { } unit ? $" per {unit}" : string.Empty)}, set by {baseline.SetBy} on {clock.LocalDay(baseline.SetAt):yyyy-MM-dd}.");
         basis.Add($"AI cost: {Money.Format(row.Input.ApiCost)} API + {Money.Format(row.Input.Overhead)} overhead over {Money.FormatCount(row.SucceededTasks, "succeeded task", "succeeded tasks")} ({Money.FormatCount(row.Input.FailedTasks)} failed).");
         var describe = priceInfo.FirstOrDefault();

@@ -117,6 +117,19 @@ public sealed class ReportHandlerTests
         Assert.Contains("Did you mean `last-month`?", reply.Text());
     }
 
+    [Fact]
+    public async Task Roi_FeatureWhoseBaselineStartsLater_SaysWhenItStartsAndHowToCoverThisPeriod()
+    {
+        using var app = new BotApplication();
+        await Bot.Tests.Usage.UsageTestKit.IngestAsync(app, "tests", Bot.Tests.Usage.UsageTestKit.Record(timestamp: "2026-10-10T10:00:00Z", feature: "brand-new-thing", taskId: "t1"));
+        await app.AskAsync("roi baseline brand-new-thing 10m @ $30/h review 2m from 2026-11-15");
+
+        var text = (await app.AskAsync("roi brand-new-thing 2026-10")).Text();
+
+        Assert.Contains("Baseline: none in effect in October 2026; the first starts 2026-11-15. To cover this period, set one with `from`: `roi baseline brand-new-thing 10m @ $30.00/h review 2m from 2026-10-01`.", text);
+        Assert.False((await app.AskAsync("roi baseline brand-new-thing 10m @ $30.00/h review 2m from 2026-10-01")).IsError);
+    }
+
     [Theory]
     [InlineData("roi Q3")]
     [InlineData("roi nov")]
