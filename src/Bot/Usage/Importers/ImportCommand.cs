@@ -147,7 +147,8 @@ internal static class ImportCommand
             : string.Create(CultureInfo.InvariantCulture, $"Imported {Money.FormatCount(stored.Stored, "record", "records")} ({Money.FormatCount(stored.Duplicates, "duplicate", "duplicates")} skipped) from {arguments.File}"));
         if (newFeatures.Count > 0)
         {
-            var known = (await app.Services.GetRequiredService<BaselineStore>().FeatureNamesAsync(cancellationToken)).Except(newFeatures, StringComparer.Ordinal).ToList();
+            // After the commit: what follows only reports, and a Ctrl+C now must not hide that the file was stored.
+            var known = (await app.Services.GetRequiredService<BaselineStore>().FeatureNamesAsync(CancellationToken.None)).Except(newFeatures, StringComparer.Ordinal).ToList();
             await output.WriteLineAsync(NewFeaturesText(newFeatures, known));
         }
 
