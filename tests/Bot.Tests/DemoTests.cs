@@ -49,6 +49,21 @@ public sealed class DemoTests
     }
 
     [Fact]
+    public async Task Demo_AfterAUserReportedTasksOneByOne_AddsNoCountForThatMonth()
+    {
+        using var app = new BotApplication();
+        await app.Service<Bot.Usage.TaskStore>().SaveAsync(
+            [new Bot.Usage.TaskReport("meeting-summary", "m-1", new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero), true), new Bot.Usage.TaskReport("meeting-summary", "m-2", new DateTimeOffset(2026, 11, 4, 9, 0, 0, TimeSpan.Zero), true)],
+            [],
+            default);
+
+        await DemoLoader.LoadAsync(app.Services, default);
+
+        Assert.Equal(0L, Bot.Tests.Usage.UsageTestKit.Scalar<long>(app, "SELECT COUNT(*) FROM task_counts WHERE feature = 'meeting-summary' AND month = '2026-11'"));
+        Assert.Equal("2", (await app.AskAsync("roi")).Tables[0].Rows.Single(r => r[0] == "meeting-summary")[1]);
+    }
+
+    [Fact]
     public async Task Demo_EarlierMonths_ShowATrend()
     {
         using var app = new BotApplication();

@@ -23,7 +23,13 @@ internal sealed class CommandLineMistakeException(string message) : Exception(me
 internal static class HostSettings
 {
     // The web host's own keys (ASP.NET Core reads these from the command line).
-    private static readonly string[] HostKeys = ["urls", "environment", "contentRoot", "applicationName", "http_ports", "https_ports"];
+    private static readonly string[] HostKeys =
+    [
+        "urls", "environment", "contentRoot", "applicationName", "webroot", "http_ports", "https_ports", "https_port",
+        "shutdownTimeoutSeconds", "detailedErrors", "captureStartupErrors", "suppressStatusMessages", "preventHostingStartup",
+        "hostingStartupAssemblies", "hostingStartupExcludeAssemblies", "AllowedHosts",
+    ];
+
 
     // Sections whose keys are checked against the options class that binds them; the others only by section name.
     private static readonly Dictionary<string, Type> Options = new(StringComparer.OrdinalIgnoreCase)
@@ -43,16 +49,39 @@ internal static class HostSettings
     /// <summary>The unclaimed words as host settings; throws <see cref="CommandLineMistakeException"/> for any that is not one.</summary>
     public static string[] From(ParseResult result)
     {
-        foreach (var token in result.UnmatchedTokens)
+        var tokens = result.UnmatchedTokens;
+        for (var i = 0; i < tokens.Count; i++)
         {
-            if (Problem(token, result.CommandResult.Command) is { } problem)
+            var token = tokens[i];
+
+            // `--urls http://...`: the host reads a setting and its value as two words too.
+            var pair = IsSettingName(token) && i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal);
+            if (Problem(pair ? $"{token}={tokens[i + 1]}" : token, result.CommandResult.Command) is { } problem)
             {
                 throw new CommandLineMistakeException(problem);
             }
+
+            i += pair ? 1 : 0;
         }
 
-        return [.. result.UnmatchedTokens];
+        return [.. tokens];
     }
+
+    /// <summary>
+    /// The action of a command that only groups others (`keys`, `teams`): a mistyped subcommand is refused with a
+    /// suggestion, and no subcommand at all gets the list.
+    /// </summary>
+    public static int RefuseWithoutSubcommand(ParseResult result)
+    {
+        From(result);
+        var command = result.CommandResult.Command;
+        throw new CommandLineMistakeException($"Say which: {string.Join(", ", command.Subcommands.Select(c => $"{command.Name} {c.Name}"))}; see {command.Name} --help.");
+    }
+
+    /// <summary>`--urls`, `--Storage:Path`: a setting's name without `=value`.</summary>
+    private static bool IsSettingName(string token) =>
+        token.StartsWith("--", StringComparison.Ordinal) && !token.Contains('=', StringComparison.Ordinal)
+        && (token.Contains(':', StringComparison.Ordinal) || HostKeys.Contains(token[2..], StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Why <paramref name="token"/> is not a setting, or null when it is one.</summary>
     internal static string? Problem(string token, Command command)
@@ -62,7 +91,7 @@ internal static class HostSettings
             var verbs = command.Subcommands.Select(c => c.Name).ToList();
             var hint = Hint(token, verbs);
             return verbs.Count > 0
-                ? $"'{token}' is not a command{hint}. The commands are {string.Join(", ", verbs)}; see --help."
+                ? $"'{token}' is not a command{hint}. The commands are {string.Join(", ", verbs)}; see {(command is RootCommand ? string.Empty : command.Name + " ")}--help."
                 : $"'{token}' is not expected here{hint}; see {command.Name} --help.";
         }
 
@@ -90,10 +119,33 @@ internal static class HostSettings
 
         if (Options.TryGetValue(parts[0], out var type))
         {
-            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToList();
-            return properties.Contains(parts[1], StringComparer.OrdinalIgnoreCase)
-                ? null
-                : $"{token}: {parts[0]} has no setting '{parts[1]}'{Hint(parts[1], properties)}. Its settings are {string.Join(", ", properties)}.";
+            // Only settable properties: configuration never sets a computed one.
+            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+            var names = properties.Select(p => p.Name).ToList();
+            var property = properties.FirstOrDefault(p => p.Name.Equals(parts[1], StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                return $"{token}: {parts[0]} has no setting '{parts[1]}'{Hint(parts[1], names)}. Its settings are {string.Join(", ", names)}.";
+            }
+
+            // A plain value (text, number, switch) has nothing below it; lists and maps are not checked further.
+            var simple = property.PropertyType.IsPrimitive || property.PropertyType == typeof(string) || property.PropertyType == typeof(decimal)
+                || Nullable.GetUnderlyingType(property.PropertyType) is { } inner && (inner.IsPrimitive || inner == typeof(decimal));
+            if (simple && parts.Length > 2)
+            {
+                return $"{token}: {parts[0]}:{property.Name} is a single value, with nothing below it.";
+            }
+
+            // A map by name (Prices:Overrides:<model>:InputPerMillion): the entry's own settings are checked too.
+            if (parts.Length > 3 && property.PropertyType.IsGenericType && property.PropertyType.GetGenericArguments() is [var keyType, var entryType] && keyType == typeof(string))
+            {
+                var entryNames = entryType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).ToList();
+                return entryNames.Contains(parts[3], StringComparer.OrdinalIgnoreCase)
+                    ? null
+                    : $"{token}: an entry of {parts[0]}:{property.Name} has no setting '{parts[3]}'{Hint(parts[3], entryNames)}. Its settings are {string.Join(", ", entryNames)}.";
+            }
+
+            return null;
         }
 
         var sections = Options.Keys.Concat(OtherSections).ToList();

@@ -59,6 +59,6 @@ internal static class DemoLoader
             await baselines.AddBaselineAsync(new Baseline(feature.Name, feature.Minutes, DemoData.HourlyRate, null, 0m, feature.Unit, DateTimeOffset.UnixEpoch, "demo", now), cancellationToken);
         }
 
-        return $"Demo loaded: {DemoData.Features.Count} features, {months[0].Label} to {lastMonth.Label}; {usage.Stored:#,##0} usage records stored ({usage.Duplicates:#,##0} already there).";
+        return $"Demo loaded: {DemoData.Features.Count} features, {months[0].Label} to {lastMonth.Label}; {Money.FormatCount(usage.Stored, "usage record", "usage records")} stored ({usage.Duplicates:#,##0} already there).";
     }
 }

@@ -17,13 +17,14 @@ internal static class TeamsPackage
 
     public static Command Command()
     {
-        var appId = new Option<string?>("--app-id") { Description = "The bot's Microsoft App ID; default: Teams:AppId from appsettings.json or the environment (Teams__AppId)." };
+        var appId = new Option<string?>("--app-id") { Description = "The bot's Microsoft App ID; default: Teams:AppId from appsettings.json, the environment (Teams__AppId) or --Teams:AppId=<id>." };
         var folder = new Option<string>("--manifest-dir") { Description = "Folder with manifest.json and the icons; default: manifests/teams in this or a parent folder.", DefaultValueFactory = _ => DefaultManifestFolder() };
         var output = new Option<string>("--output") { Description = "The zip to write; default: roi-teams.zip beside the manifests folder.", DefaultValueFactory = _ => Path.Combine(DefaultManifestFolder(), "..", "..", "roi-teams.zip") };
         var package = new Command("package", "Build the Teams app package (zip) to sideload or upload in the Teams admin center.") { appId, folder, output };
         package.SetAction(result =>
         {
-            var id = result.GetValue(appId) ?? ConfiguredAppId();
+            var settings = Cli.HostSettings.From(result);
+            var id = result.GetValue(appId) ?? ConfiguredAppId(settings);
             try
             {
                 Build(result.GetValue(folder)!, id, result.GetValue(output)!);
@@ -37,7 +38,9 @@ internal static class TeamsPackage
             }
         });
 
-        return new Command("teams", "Microsoft Teams tools.") { package };
+        var teams = new Command("teams", "Microsoft Teams tools.") { package };
+        teams.SetAction(Cli.HostSettings.RefuseWithoutSubcommand);
+        return teams;
     }
 
     public static void Build(string manifestFolder, string? botAppId, string outputPath)
@@ -85,8 +88,9 @@ internal static class TeamsPackage
         return relative;
     }
 
-    private static string? ConfiguredAppId() => new ConfigurationBuilder()
+    private static string? ConfiguredAppId(string[] settings) => new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
         .AddEnvironmentVariables()
+        .AddCommandLine(settings)
         .Build()[$"{TeamsOptions.Section}:{nameof(TeamsOptions.AppId)}"];
 }

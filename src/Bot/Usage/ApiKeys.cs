@@ -168,6 +168,7 @@ internal static class ApiKeyVerbs
         keys.Subcommands.Add(create);
         keys.Subcommands.Add(list);
         keys.Subcommands.Add(revoke);
+        keys.SetAction(Cli.HostSettings.RefuseWithoutSubcommand);
         return keys;
     }
 

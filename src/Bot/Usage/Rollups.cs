@@ -107,7 +107,7 @@ internal sealed class RollupWriter : IDisposable
     // integer sum that overflows into a REAL, which compares as the huge number it is; typeof also finds a REAL sum
     // stored before these checks (SQLite's own; a PostgreSQL bigint cannot hold one).
     private const string SuspectSumsSql = """
-        SELECT day AS Day, feature AS Feature, model AS Model, cost_nanos AS CostNanos, typeof(cost_nanos) = 'integer' AS Whole
+        SELECT day AS Day, feature AS Feature, model AS Model, CAST(cost_nanos AS TEXT) AS CostText, typeof(cost_nanos) = 'integer' AS Whole
         FROM usage_daily
         WHERE day >= @first AND day <= @last
           AND (cost_nanos > @maxCost OR typeof(cost_nanos) <> 'integer' OR input_tokens > @maxTokens
@@ -217,13 +217,15 @@ internal sealed class RollupWriter : IDisposable
             return $"The stored cost of {what} is not a whole number of nano-dollars, so nothing more is added to it; nothing was stored.";
         }
 
-        return row.CostNanos > UsageValidation.MaxDailyCostNanos
-            ? $"The records of {what} would cost {Money.Format(row.CostNanos / Money.NanosPerDollar)} that day, " +
+        var costNanos = decimal.Parse(row.CostText, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return costNanos > UsageValidation.MaxDailyCostNanos
+            ? $"The records of {what} would cost {Money.Format(costNanos / Money.NanosPerDollar)} that day, " +
               $"more than {Money.Format(Money.FromNanos(UsageValidation.MaxDailyCostNanos))}, the most one feature, model and day may sum to: check the costs; nothing was stored."
             : $"The records of {what} would count more than {UsageValidation.MaxDailyTokens:#,##0} tokens of one kind that day: check the counts; nothing was stored.";
     }
 
-    // Properties, so Dapper converts the cost whether SQLite hands it over as an integer or as a REAL.
+    // The cost as text: SQLite hands a column over as an integer in one row and a REAL in the next, which Dapper
+    // cannot map to one type; the text of either parses exactly.
     private sealed class SuspectSum
     {
         public string Day { get; init; } = string.Empty;
@@ -232,7 +234,7 @@ internal sealed class RollupWriter : IDisposable
 
         public string Model { get; init; } = string.Empty;
 
-        public decimal CostNanos { get; init; }
+        public string CostText { get; init; } = "0";
 
         public bool Whole { get; init; }
     }

@@ -36,16 +36,19 @@ internal sealed class TaskStore(Database database, ReportingClock clock, TimePro
         ON CONFLICT (feature, month) DO UPDATE SET succeeded = excluded.succeeded, failed = excluded.failed, reported_at = excluded.reported_at
         """;
 
+    // Not over a count already reported, nor beside tasks reported one by one in that month (the report adds both).
     private const string KeepCountSql = """
-        INSERT INTO task_counts (feature, month, succeeded, failed, reported_at) VALUES (@Feature, @Month, @Succeeded, @Failed, @ReportedAt)
+        INSERT INTO task_counts (feature, month, succeeded, failed, reported_at)
+        SELECT @Feature, @Month, @Succeeded, @Failed, @ReportedAt
+        WHERE NOT EXISTS (SELECT 1 FROM tasks_daily WHERE day >= @FromDay AND day < @ToDay AND feature = @Feature)
         ON CONFLICT (feature, month) DO NOTHING
         """;
 
     private const string EnsureFeatureSql = "INSERT INTO features (name, created_at) VALUES (@Name, @CreatedAt) ON CONFLICT (name) DO NOTHING";
 
     /// <summary>
-    /// Saves month counts only where none was reported for that feature and month (the demo's: a count a user
-    /// reported is kept, the way a baseline a user set is). Returns how many were saved.
+    /// Saves month counts only where nothing was reported for that feature and month, neither a count nor tasks one
+    /// by one (the demo's: what a user reported is kept, the way a baseline a user set is). Returns how many were saved.
     /// </summary>
     public async Task<int> SaveCountsIfAbsentAsync(IReadOnlyList<TaskCountReport> counts, CancellationToken cancellationToken)
     {
@@ -56,7 +59,11 @@ internal sealed class TaskStore(Database database, ReportingClock clock, TimePro
         foreach (var count in counts)
         {
             connection.Execute(EnsureFeatureSql, new { Name = count.Feature, CreatedAt = now }, transaction);
-            saved += connection.Execute(KeepCountSql, new { count.Feature, count.Month, count.Succeeded, count.Failed, ReportedAt = now }, transaction);
+            var first = DateOnly.ParseExact(count.Month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            saved += connection.Execute(
+                KeepCountSql,
+                new { count.Feature, count.Month, count.Succeeded, count.Failed, ReportedAt = now, FromDay = first.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ToDay = first.AddMonths(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
+                transaction);
         }
 
         transaction.Commit();

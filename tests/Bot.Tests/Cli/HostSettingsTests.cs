@@ -28,6 +28,17 @@ public sealed class HostSettingsTests : IDisposable
         Assert.StartsWith(expectedStart, HostSettings.Problem(token, Import()), StringComparison.Ordinal);
 
     [Fact]
+    public void From_SettingAndValueAsTwoWords_IsAccepted() =>
+        Assert.Equal(["--Storage:Path", "x.db"], HostSettings.From(BotCommandLine.Create().Parse(["import", "f.csv", "--Storage:Path", "x.db"])));
+
+    [Fact]
+    public void From_MistypedSubcommandOfKeys_SuggestsIt()
+    {
+        var mistake = Assert.Throws<CommandLineMistakeException>(() => HostSettings.RefuseWithoutSubcommand(BotCommandLine.Create().Parse(["keys", "crate", "x"])));
+        Assert.StartsWith("'crate' is not a command (did you mean create?). The commands are create, list, revoke; see keys --help.", mistake.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Problem_MistypedVerb_SuggestsTheVerb() =>
         Assert.StartsWith("'asks' is not a command (did you mean ask?).", HostSettings.Problem("asks", BotCommandLine.Create()), StringComparison.Ordinal);
 

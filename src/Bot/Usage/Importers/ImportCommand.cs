@@ -57,7 +57,7 @@ internal static class ImportCommand
             await error.WriteLineAsync($"Refused {arguments.File}: {e.Message}{(e.Message.EndsWith("stored.", StringComparison.Ordinal) ? string.Empty : " Nothing stored.")}");
             return Refused;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or Microsoft.Extensions.Options.OptionsValidationException or StartupException or Cli.CommandLineMistakeException))
         {
             await error.WriteLineAsync($"Import of {arguments.File} failed, nothing stored: {UsageValidation.Echo(e.Message.ReplaceLineEndings(" "))} ({e.GetType().Name})");
             return Refused;
