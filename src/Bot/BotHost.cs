@@ -13,7 +13,11 @@ namespace Bot;
 /// <summary>Composition only: each area adds its services and maps its endpoints.</summary>
 internal static class BotHost
 {
-    public static WebApplication Build(string[] args)
+    /// <summary>
+    /// Builds the bot. <paramref name="oneShot"/> is for a verb (`ask`, `import`, ...) that runs beside a server which may be
+    /// running: it does not rebuild the daily rollups for another reporting zone (see <see cref="RollupZone"/>).
+    /// </summary>
+    public static WebApplication Build(string[] args, bool oneShot = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -37,6 +41,7 @@ internal static class BotHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<Migrator>().Migrate(app.Services.GetRequiredService<TimeProvider>());
+        app.Services.GetRequiredService<RollupZone>().EnsureCurrent(mayRebuild: !oneShot);
 
         app.MapLocalChat();
         app.MapTeams();

@@ -71,7 +71,7 @@ internal static class BotCommandLine
     /// <summary>The host for a one-shot verb: the same composition, quieter logs (only warnings and errors).</summary>
     internal static WebApplication BuildVerbHost(string[] hostArguments)
     {
-        var app = BotHost.Build([.. hostArguments, "--Logging:LogLevel:Default=Warning"]);
+        var app = BotHost.Build([.. hostArguments, "--Logging:LogLevel:Default=Warning"], oneShot: true);
 
         // A verb never starts the host, so the settings' checks (ValidateOnStart) run here: a bad setting is the same
         // plain refusal as for serve, not an exception in the middle of the work.

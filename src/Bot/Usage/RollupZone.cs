@@ -28,9 +28,11 @@ internal sealed class RollupZone(Database database, ReportingClock clock, ILogge
 
     /// <summary>
     /// Returns true when the rollups were rebuilt. Throws <see cref="StartupException"/> when the records, summed by
-    /// the new zone's days, pass a daily ceiling (nothing changes then).
+    /// the new zone's days, pass a daily ceiling (nothing changes then), or when the zone changed and
+    /// <paramref name="mayRebuild"/> is false: a one-shot verb must not rebuild under a running bot, which would go on
+    /// adding its own zone's days to them.
     /// </summary>
-    public bool EnsureCurrent()
+    public bool EnsureCurrent(bool mayRebuild = true)
     {
         var zone = clock.Zone.Id;
         using var connection = database.Open();
@@ -47,6 +49,14 @@ internal sealed class RollupZone(Database database, ReportingClock clock, ILogge
         if (built == zone)
         {
             return false;
+        }
+
+        if (built is not null && !mayRebuild)
+        {
+            throw new StartupException(
+                $"The daily rollups are for Reporting:TimeZone {built}, and this command was given {zone}. A running bot keeps adding to them in " +
+                $"{built}, so a single command does not rebuild them: set Reporting:TimeZone where the bot runs (appsettings.json or " +
+                "Reporting__TimeZone) and restart it, and it rebuilds them as it starts; or leave the setting out of this command.");
         }
 
         try

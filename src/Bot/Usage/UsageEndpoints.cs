@@ -38,10 +38,8 @@ internal static class UsageEndpoints
         builder.Services.AddSingleton<ApiKeyStore>();
     }
 
-    /// <summary>Brings the daily rollups in line with the configured reporting zone (after migrations), then maps the API.</summary>
     public static void MapUsage(this WebApplication app)
     {
-        app.Services.GetRequiredService<RollupZone>().EnsureCurrent();
         app.MapPost("/api/usage", PostUsageAsync);
         app.MapPost("/api/tasks", PostTasksAsync);
     }

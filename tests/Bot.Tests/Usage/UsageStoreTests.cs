@@ -179,6 +179,25 @@ public sealed class UsageStoreTests
     }
 
     [Fact]
+    public async Task Verb_GivenAnotherZoneThanTheRollups_RefusesToRebuildThemUnderARunningBot()
+    {
+        var folder = Directory.CreateTempSubdirectory("roi-zone-").FullName;
+        var path = Path.Combine(folder, "roi.db");
+        using (var utc = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
+        {
+            await IngestAsync(utc, "tests", Record(timestamp: "2025-01-31T23:30:00Z", recordId: "a"));
+        }
+
+        var refused = await Assert.ThrowsAsync<StartupException>(() => Bot.Cli.BotCommandLine.Create()
+            .Parse(["ask", "roi", $"--Storage:Path={path}", "--Reporting:TimeZone=Asia/Shanghai"])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+
+        Assert.StartsWith("The daily rollups are for Reporting:TimeZone UTC, and this command was given Asia/Shanghai.", refused.Message, StringComparison.Ordinal);
+        using var again = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path });
+        Assert.Equal("2025-01-31", Scalar<string>(again, "SELECT day FROM usage_daily"));
+    }
+
+    [Fact]
     public async Task Startup_ZoneChangeWouldPushADayPastTheCeiling_RefusesInPlainWordsAndChangesNothing()
     {
         var folder = Directory.CreateTempSubdirectory("roi-zone-").FullName;
