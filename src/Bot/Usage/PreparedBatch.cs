@@ -36,8 +36,8 @@ internal sealed class PreparedBatch(int capacity)
 
     public Dictionary<(StoredText Feature, DateOnly Day, StoredText Model), UsageDelta> Usage { get; } = [];
 
-    /// <summary>Each task id's first call in the batch: when the task completed, and the id in UTF-8.</summary>
-    public Dictionary<(StoredText Feature, string TaskId), (long CompletedAt, byte[] TaskIdUtf8)> Tasks { get; } = [];
+    /// <summary>Each task id's first call in the batch: when the task completed (and on which day), and the id in UTF-8.</summary>
+    public Dictionary<(StoredText Feature, string TaskId), (long CompletedAt, DateOnly Day, byte[] TaskIdUtf8)> Tasks { get; } = [];
 
     public void Add(PreparedUsage prepared)
     {
@@ -54,7 +54,7 @@ internal sealed class PreparedBatch(int capacity)
             var taskKey = (prepared.Feature, taskId);
             if (!Tasks.TryGetValue(taskKey, out var first) || prepared.OccurredAt < first.CompletedAt)
             {
-                Tasks[taskKey] = (prepared.OccurredAt, prepared.TaskIdUtf8!);
+                Tasks[taskKey] = (prepared.OccurredAt, prepared.Day, prepared.TaskIdUtf8!);
             }
         }
     }

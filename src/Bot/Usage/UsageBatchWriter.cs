@@ -9,7 +9,7 @@ namespace Bot.Usage;
 /// inside one write transaction that starts with the first batch, and adds what was newly stored to the rollups
 /// and the tasks it implies. Used by one task at a time.
 /// </summary>
-internal sealed class UsageBatchWriter : IAsyncDisposable
+internal sealed class UsageBatchWriter(SqliteConnection connection, TimeProvider time) : IAsyncDisposable
 {
     private const string InsertRecordSql = """
         INSERT INTO usage_records (dedupe_key, record_id, source, occurred_at, feature, model, input_tokens, cached_input_tokens,
@@ -26,9 +26,6 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
         ON CONFLICT (feature, task_id) DO NOTHING
         """;
 
-    private readonly SqliteConnection connection;
-    private readonly LocalDays days;
-    private readonly TimeProvider time;
     private readonly HashSet<StoredText> ensuredFeatures = [];
     private readonly Dictionary<DateOnly, string> dayTexts = [];
     private readonly List<string> newFeatures = [];
@@ -38,13 +35,6 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
     private RawStatement? ensureFeature;
     private RawStatement? implyTask;
     private RollupWriter? rollups;
-
-    public UsageBatchWriter(SqliteConnection connection, LocalDays days, TimeProvider time)
-    {
-        this.connection = connection;
-        this.days = days;
-        this.time = time;
-    }
 
     /// <summary>Features the upload created (no record, task or baseline had named them before), in order.</summary>
     public IReadOnlyList<string> NewFeatures => newFeatures;
@@ -136,17 +126,17 @@ internal sealed class UsageBatchWriter : IAsyncDisposable
         }
     }
 
-    private void ImplyTasks(Dictionary<(StoredText Feature, string TaskId), (long CompletedAt, byte[] TaskIdUtf8)> tasks)
+    private void ImplyTasks(Dictionary<(StoredText Feature, string TaskId), (long CompletedAt, DateOnly Day, byte[] TaskIdUtf8)> tasks)
     {
         var implied = new Dictionary<(StoredText Feature, DateOnly Day), long>();
-        foreach (var ((feature, _), (completedAt, taskId)) in tasks)
+        foreach (var ((feature, _), (completedAt, day, taskId)) in tasks)
         {
             implyTask!.BindText(1, feature);
             implyTask.BindText(2, taskId);
             implyTask.Bind(3, completedAt);
             if (implyTask.Execute() == 1)
             {
-                var dayKey = (feature, days.DateOf(completedAt));
+                var dayKey = (feature, day);
                 implied[dayKey] = implied.GetValueOrDefault(dayKey) + 1;
             }
         }

@@ -28,7 +28,7 @@ internal sealed class UsageStore(Database database, PriceBook prices, ReportingC
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(source.Length, UsageValidation.MaxTextLength);
         var connection = await database.OpenAsync(ct);
-        var writer = new UsageBatchWriter(connection, new LocalDays(clock.Zone), time);
+        var writer = new UsageBatchWriter(connection, time);
         return new UsageIngest(writer, source.Trim(), prices.Snapshot(), new LocalDays(clock.Zone));
     }
 }

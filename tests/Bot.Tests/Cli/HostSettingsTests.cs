@@ -23,13 +23,17 @@ public sealed class HostSettingsTests : IDisposable
     [InlineData("--feture", "--feture is not an option of import (did you mean --feature?).")]
     [InlineData("--Storage:Pth=x.db", "--Storage:Pth=x.db: Storage has no setting 'Pth' (did you mean Path?). Its settings are Path.")]
     [InlineData("--Storge:Path=x.db", "--Storge:Path=x.db: there is no settings section 'Storge' (did you mean Storage?).")]
+    [InlineData("--Prices:Overrides:gpt-4o-mini:InputPerMilion=0.15", "--Prices:Overrides:gpt-4o-mini:InputPerMilion=0.15: an entry of Prices:Overrides has no setting 'InputPerMilion' (did you mean InputPerMillion?).")]
+    [InlineData("--Storage:Path:Foo=x", "--Storage:Path:Foo=x: Storage:Path is a single value, with nothing below it.")]
     [InlineData("--Storage__Path=x.db", "--Storage__Path=x.db: on the command line write --Storage:Path=x.db (Storage__Path is how an environment variable spells it).")]
     public void Problem_Mistake_SaysWhatWasMeant(string token, string expectedStart) =>
         Assert.StartsWith(expectedStart, HostSettings.Problem(token, Import()), StringComparison.Ordinal);
 
-    [Fact]
-    public void From_SettingAndValueAsTwoWords_IsAccepted() =>
-        Assert.Equal(["--Storage:Path", "x.db"], HostSettings.From(BotCommandLine.Create().Parse(["import", "f.csv", "--Storage:Path", "x.db"])));
+    [Theory]
+    [InlineData("import", "f.csv", "--Storage:Path", "x.db")]
+    [InlineData("serve", "--urls", "http://127.0.0.1:5099")]
+    public void From_SettingAndValueAsTwoWords_IsAccepted(string verb, params string[] words) =>
+        Assert.Equal(words.Where(w => w != "f.csv"), HostSettings.From(BotCommandLine.Create().Parse([verb, .. words])));
 
     [Fact]
     public void From_MistypedSubcommandOfKeys_SuggestsIt()

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.CommandLine;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Bot.Chat;
+using Bot.Cli;
 using Bot.Teams;
 using NJsonSchema;
 
@@ -112,6 +114,20 @@ public sealed class TeamsManifestTests
     private static JsonNode Manifest() => JsonNode.Parse(File.ReadAllText(Path.Combine(ManifestFolder, "manifest.json")))!;
 
     private static string SchemaPath => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Teams", "v1.30.MicrosoftTeams.schema.json");
+
+    // `teams package` checks the words no option claims like the other verbs: a mistyped option writes nothing.
+    [Fact]
+    public async Task Package_MistypedOption_IsRefusedAndWritesNothing()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"roi-teams-{Guid.NewGuid():N}.zip");
+
+        var mistake = await Assert.ThrowsAsync<CommandLineMistakeException>(() => BotCommandLine.Create()
+            .Parse(["teams", "package", "--app-id", "11111111-1111-1111-1111-111111111111", "--manifest-dir", ManifestFolder, "--output", output, "--chek"])
+            .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null, EnableDefaultExceptionHandler = false }));
+
+        Assert.StartsWith("--chek is not an option of package", mistake.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
 
     private static Task<JsonSchema> TeamsSchemaAsync() => JsonSchema.FromFileAsync(SchemaPath);
 

@@ -163,13 +163,11 @@ public sealed class UsageStoreTests
     [Fact]
     public async Task Startup_ReportingZoneChanged_RebuildsRollupsFromRawRows()
     {
-        var folder = Directory.CreateTempSubdirectory("roi-zone-").FullName;
-        var path = Path.Combine(folder, "roi.db");
-        using (var utc = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
+        var path = await DatabaseFileAsync(async utc =>
         {
             await IngestAsync(utc, "tests", Record(timestamp: "2025-01-31T23:30:00Z", taskId: "t1"), Record(timestamp: "2025-01-15T10:00:00Z"));
             Assert.Equal(["2025-01-15", "2025-01-31"], Rows<string>(utc, "SELECT day FROM usage_daily ORDER BY day"));
-        }
+        });
 
         using var shanghai = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path, ["Reporting:TimeZone"] = "Asia/Shanghai" });
         Assert.Equal(["2025-01-15", "2025-02-01"], Rows<string>(shanghai, "SELECT day FROM usage_daily ORDER BY day"));
@@ -181,12 +179,7 @@ public sealed class UsageStoreTests
     [Fact]
     public async Task Verb_GivenAnotherZoneThanTheRollups_RefusesToRebuildThemUnderARunningBot()
     {
-        var folder = Directory.CreateTempSubdirectory("roi-zone-").FullName;
-        var path = Path.Combine(folder, "roi.db");
-        using (var utc = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
-        {
-            await IngestAsync(utc, "tests", Record(timestamp: "2025-01-31T23:30:00Z", recordId: "a"));
-        }
+        var path = await DatabaseFileAsync(utc => IngestAsync(utc, "tests", Record(timestamp: "2025-01-31T23:30:00Z", recordId: "a")));
 
         var refused = await Assert.ThrowsAsync<StartupException>(() => Bot.Cli.BotCommandLine.Create()
             .Parse(["ask", "roi", $"--Storage:Path={path}", "--Reporting:TimeZone=Asia/Shanghai"])
@@ -200,14 +193,12 @@ public sealed class UsageStoreTests
     [Fact]
     public async Task Startup_ZoneChangeWouldPushADayPastTheCeiling_RefusesInPlainWordsAndChangesNothing()
     {
-        var folder = Directory.CreateTempSubdirectory("roi-zone-").FullName;
-        var path = Path.Combine(folder, "roi.db");
-        using (var utc = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
+        var path = await DatabaseFileAsync(async utc =>
         {
             // $600M on each of two UTC days; both fall on 2026-10-02 in Karachi (UTC+5): $1.2 billion, past the ceiling.
             await IngestAsync(utc, "tests", Record(timestamp: "2026-10-01T22:00:00Z", cost: 1m, recordId: "a"), Record(timestamp: "2026-10-02T01:00:00Z", cost: 1m, recordId: "b"));
             Execute(utc, "UPDATE usage_records SET cost_nanos = 600000000000000000; UPDATE usage_daily SET cost_nanos = 600000000000000000");
-        }
+        });
 
         var refused = await Assert.ThrowsAsync<StartupException>(() => RealHost.StartAndStopAsync($"--Storage:Path={path}", "--Reporting:TimeZone=Asia/Karachi"));
 
@@ -220,12 +211,7 @@ public sealed class UsageStoreTests
     [Fact]
     public async Task Startup_WhileAnotherProcessHoldsTheWriteLock_AnswersWithoutWaitingForIt()
     {
-        var folder = Directory.CreateTempSubdirectory("roi-lock-").FullName;
-        var path = Path.Combine(folder, "roi.db");
-        using (var first = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path }))
-        {
-            await IngestAsync(first, "tests", Record(recordId: "a"));
-        }
+        var path = await DatabaseFileAsync(first => IngestAsync(first, "tests", Record(recordId: "a")));
 
         // An import in another process holds the write lock for as long as it runs.
         using var import = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
@@ -275,5 +261,14 @@ public sealed class UsageStoreTests
         Assert.True(reads > 0);
         Assert.Equal(20_000L, Scalar<long>(app, "SELECT SUM(records) FROM usage_daily"));
         Assert.Equal(400L, Scalar<long>(app, "SELECT SUM(succeeded) FROM tasks_daily"));
+    }
+
+    /// <summary>A database file left by a bot in UTC that <paramref name="fill"/> used, for tests that start another on it.</summary>
+    private static async Task<string> DatabaseFileAsync(Func<BotApplication, Task> fill)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("roi-store-").FullName, "roi.db");
+        using var app = new BotApplication(new Dictionary<string, string?> { ["Storage:Path"] = path });
+        await fill(app);
+        return path;
     }
 }
